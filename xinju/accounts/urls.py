@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
+]
