@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "xinju.areas",
     "xinju.people",
     "xinju.orgs",
+    "xinju.renewal",
+    "xinju.expropriation",
     "xinju.cockpit",
     "xinju.demo",
 ]
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xinju.core.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -253,6 +256,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("XINJU_HSTS_SECONDS", 0))
 
 # --- xinju -----------------------------------------------------------------------------------
+# Photos from phones: refused above this size before resizing; kept at most this many pixels
+# on the longer side.
+XINJU_PHOTO_MAX_BYTES = int(os.environ.get("XINJU_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+XINJU_PHOTO_MAX_SIDE = int(os.environ.get("XINJU_PHOTO_MAX_SIDE", 1600))
 XINJU_DISTRICT_CODE = os.environ.get("XINJU_DISTRICT_CODE", "360104")
 XINJU_PAGE_SIZE = 50
 XINJU_VERBOSE_NAME = _("xinju")

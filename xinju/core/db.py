@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, Sum
+from django.db.models import BigIntegerField, F, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
 # The largest primary key a database row can have (a signed 64-bit integer). A larger "id"
@@ -13,11 +13,11 @@ from django.db.models.functions import Cast, Coalesce, Round
 ID_MAX = 2**63 - 1
 
 
-def exact_sum(field: str, places: int = 2) -> Coalesce:
+def exact_sum(field: str, places: int = 2, *, filter: Q | None = None) -> Coalesce:
     """Sum a DecimalField exactly, as an integer count of its smallest unit (cents for money,
     hundredths of m² for areas). SQLite keeps decimals as binary floats, whose sums drift;
     rounding each value to its unit before adding makes the total exact everywhere."""
-    return Coalesce(Sum(Cast(Round(F(field) * 10**places), BigIntegerField())), 0)
+    return Coalesce(Sum(Cast(Round(F(field) * 10**places), BigIntegerField()), filter=filter), 0)
 
 
 def from_units(units: int | None, places: int = 2) -> Decimal:

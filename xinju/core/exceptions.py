@@ -16,10 +16,19 @@ class DomainError(Exception):
     status = 400
     code = "domain-error"
 
-    def __init__(self, message: str, *, field: str | None = None, **context: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        errors: Sequence[Mapping[str, Any]] = (),
+        **context: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Every problem found, each {"field": …, "message": …}, when there is more than one.
+        self.errors = list(errors)
         self.context = context
 
     def __str__(self) -> str:
@@ -52,17 +61,6 @@ class InvalidInput(DomainError):
 
     status = 422
     code = "invalid-input"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        errors: Sequence[Mapping[str, Any]] = (),
-        field: str | None = None,
-        **context: Any,
-    ) -> None:
-        super().__init__(message, field=field, **context)
-        self.errors = list(errors)
 
 
 class IllegalTransition(DomainError):
