@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("xinju.accounts.urls")),
     path("register/", include("xinju.areas.urls")),
     path("people/", include("xinju.people.urls")),
+    path("renewal/", include("xinju.renewal.urls")),
     path("audit/", include("xinju.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -27,7 +27,7 @@ def _id(value: object) -> int | None:
 _INPUT = {"class": "form-control form-control-sm"}
 
 
-class _ScopedFilterForm(NoColonMixin, forms.Form):
+class ScopedFilterForm(NoColonMixin, forms.Form):
     """Choices of subdistricts and communities are those the user can see."""
 
     q = forms.CharField(
@@ -73,7 +73,7 @@ class _ScopedFilterForm(NoColonMixin, forms.Form):
         return data
 
 
-class EstateFilterForm(_ScopedFilterForm):
+class EstateFilterForm(ScopedFilterForm):
     kind = forms.ChoiceField(
         label=_("Type"),
         required=False,
@@ -99,7 +99,7 @@ class EstateFilterForm(_ScopedFilterForm):
         return selectors.EstateFilters(**self.cleaned())
 
 
-class DwellingFilterForm(_ScopedFilterForm):
+class DwellingFilterForm(ScopedFilterForm):
     estate = forms.TypedChoiceField(
         label=_("Compound"),
         required=False,

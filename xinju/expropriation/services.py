@@ -1,0 +1,69 @@
+"""Writes of expropriation projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from xinju.accounts.models import Role
+from xinju.areas.models import District, Estate
+from xinju.core import audit
+from xinju.core.exceptions import Conflict, InvalidInput, PermissionDenied
+
+from .models import ExpropriationProject
+
+
+@transaction.atomic
+def open_project(
+    *,
+    actor: Any,
+    district: District,
+    name: str,
+    estates: Sequence[Estate],
+    decided_on: dt.date | None = None,
+    launched_on: dt.date | None = None,
+    note: str = "",
+) -> ExpropriationProject:
+    """Record an expropriation decision covering compounds of one district.
+
+    Who: headquarters of that district (or the system, actor None, for the demo).
+    Guarantees: every compound is in the district; one project of a name per district (a
+    second answers Conflict); the project and its audit event are written together.
+    """
+    if (
+        actor is not None
+        and not District.objects.visible_to(actor, roles=[Role.HQ]).filter(pk=district.pk).exists()
+    ):
+        raise PermissionDenied(_("Only headquarters opens expropriation projects."))
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("Give the project a name."), field="name")
+    foreign = [e.name for e in estates if e.community.subdistrict.district_id != district.pk]
+    if foreign:
+        raise InvalidInput(
+            _("Not in this district: %(names)s") % {"names": "、".join(foreign)}, field="estates"
+        )
+    project = ExpropriationProject(
+        district=district, name=name, decided_on=decided_on, launched_on=launched_on, note=note
+    )
+    try:
+        with transaction.atomic():
+            project.save(force_insert=True)
+    except IntegrityError:
+        raise Conflict(
+            _("%(district)s already has an expropriation project named “%(name)s”.")
+            % {"district": district.name, "name": name},
+            field="name",
+        ) from None
+    project.estates.set(estates)
+    audit.record(
+        actor=actor,
+        verb="expropriation.project.open",
+        target=project,
+        after={"name": name, "estates": [e.pk for e in estates]},
+    )
+    return project
