@@ -211,7 +211,8 @@ SignIn = Callable[[Page, Any], None]
 
 @pytest.fixture
 def sign_in() -> SignIn:
-    """sign_in(page, user): through the login form, as a person would; lands on the register."""
+    """sign_in(page, user): through the login form, as a person would; lands on the cockpit
+    (those who answer for an area) or the register (everyone else)."""
 
     def _sign_in(page: Page, user: Any) -> None:
         page.goto("/accounts/login/")
@@ -220,6 +221,6 @@ def sign_in() -> SignIn:
         with page.expect_navigation():
             page.click("#sign-in")
         # A wrong password would leave us on the login page with an error instead.
-        expect(page).to_have_url(re.compile(r"/register/$"))
+        expect(page).to_have_url(re.compile(r"/(register|cockpit)/$"))
 
     return _sign_in

@@ -25,6 +25,7 @@ def zh(message: str) -> str:
 
 def test_switching_to_english_and_back_to_chinese(page: Page, sign_in: Any, world: World) -> None:
     sign_in(page, world.users["community"][0])
+    page.goto("/register/")
     html, heading = page.locator("html"), page.locator("h1")
     choice = page.locator("#language-form select[name=language]")
     expect(html).to_have_attribute("lang", "zh-hans")

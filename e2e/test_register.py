@@ -35,6 +35,7 @@ def test_community_worker_browses_from_the_register_to_a_dwelling(
     sign_in(page, world.users["community"][0])
 
     # The register home, in Chinese, holding only the worker's own subdistrict.
+    page.locator("#nav").get_by_role("link", name=zh("Register"), exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator("h1")).to_contain_text(zh("Register"))
     subdistricts = page.locator("#subdistricts tbody")

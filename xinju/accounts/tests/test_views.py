@@ -9,13 +9,17 @@ def test_the_sign_in_page_speaks_chinese_by_default(client, chinese):
     assert 'lang="zh-hans"' in page and "登录新居" in page
 
 
-def test_signing_in_with_the_form_lands_on_the_register(client, world):
-    user = world.users["community"][0]
+@pytest.mark.parametrize(
+    ("role", "home"), [("community", "cockpit:dashboard"), ("grid", "areas:home")]
+)
+def test_signing_in_lands_on_the_cockpit_or_the_register(client, world, role, home):
+    """Those who answer for an area land on its cockpit; the others on their register."""
+    user = world.users[role][0]
     response = client.post(
         reverse("accounts:login"), {"username": user.username, "password": "pw-for-tests"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("cockpit:home")
-    assert client.get(reverse("cockpit:home"))["Location"] == reverse("areas:home")
+    assert client.get(reverse("cockpit:home"))["Location"] == reverse(home)
 
 
 def test_a_wrong_password_is_told_without_saying_which_part(client, world):
