@@ -356,6 +356,16 @@ class ProjectPartQuerySet(models.QuerySet):
         return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
 
 
+class ProjectPart:
+    """A row of a project: its audit events belong to the project's district."""
+
+    project: Project
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.project.audit_district_id
+
+
 class ProjectStage(models.Model):
     """A stage of a project with its planned and actual dates: the project's timeline."""
 
@@ -428,7 +438,7 @@ class StageMove(AppendOnlyModel):
         ordering = ["moved_on", "created_at"]
 
 
-class ProjectItem(models.Model):
+class ProjectItem(ProjectPart, models.Model):
     """A work of the project: a catalog item with its quantity, budget and latest progress."""
 
     project = models.ForeignKey(
@@ -527,7 +537,7 @@ FUNDING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class FundingLine(models.Model):
+class FundingLine(ProjectPart, models.Model):
     """An amount from one source for one project, with how far it has come."""
 
     project = models.ForeignKey(
@@ -567,7 +577,7 @@ class FundingLine(models.Model):
         }
 
 
-class ProgressReport(AppendOnlyModel):
+class ProgressReport(ProjectPart, AppendOnlyModel):
     """A dated report of the works: a percentage per item and a note. Never changed; a later
     report supersedes it. `client_id` makes a resent report the same report."""
 
@@ -598,10 +608,6 @@ class ProgressReport(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.reported_on} {self.progress}%"
-
-    @property
-    def audit_district_id(self) -> int:
-        return self.project.audit_district_id
 
 
 class ProgressEntryQuerySet(AppendOnlyQuerySet):
@@ -642,7 +648,7 @@ class PhotoKind(models.TextChoices):
     AFTER = "after", _("After")
 
 
-class ProjectPhoto(models.Model):
+class ProjectPhoto(ProjectPart, models.Model):
     """A photo of the compound before, during or after the works. The same image sent twice
     to a project is one photo (`sha256`)."""
 

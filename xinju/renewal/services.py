@@ -574,7 +574,6 @@ def add_item(
         verb="renewal.item.add",
         target=item,
         after=item.as_audit(),
-        district_id=project.batch.district_id,
     )
     return item
 
@@ -606,7 +605,6 @@ def change_item(
         target=item,
         before=before,
         after=item.as_audit(),
-        district_id=project.batch.district_id,
     )
     return item
 
@@ -668,7 +666,6 @@ def add_funding(
         verb="renewal.funding.add",
         target=line,
         after=line.as_audit(),
-        district_id=project.batch.district_id,
     )
     return line
 
@@ -701,7 +698,6 @@ def advance_funding(*, actor: Any, line: FundingLine, to_status: str) -> Funding
         target=line,
         before=before,
         after=line.as_audit(),
-        district_id=line.project.batch.district_id,
     )
     return line
 
@@ -890,7 +886,6 @@ def add_photo(
             verb="renewal.photo.add",
             target=row,
             after={"project": project.pk, "kind": kind, "caption": row.caption, "spot": row.spot},
-            district_id=project.batch.district_id,
         )
     return row
 
