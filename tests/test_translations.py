@@ -22,11 +22,16 @@ def test_the_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(LOCALE / "django.po"))
     with (LOCALE / "django.mo").open("rb") as fp:
         mo = gettext.GNUTranslations(fp)
+
+    def compiled(e: polib.POEntry) -> str:
+        if e.msgid_plural:
+            if e.msgctxt:
+                return mo.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1)
+            return mo.ngettext(e.msgid, e.msgid_plural, 1)
+        return mo.pgettext(e.msgctxt, e.msgid) if e.msgctxt else mo.gettext(e.msgid)
+
     stale = [
-        e.msgid
-        for e in po
-        if (mo.ngettext(e.msgid, e.msgid_plural, 1) if e.msgid_plural else mo.gettext(e.msgid))
-        != (e.msgstr_plural[0] if e.msgid_plural else e.msgstr)
+        e.msgid for e in po if compiled(e) != (e.msgstr_plural[0] if e.msgid_plural else e.msgstr)
     ]
     assert not stale, "run `make messages` to recompile: " + ", ".join(stale[:5])
 

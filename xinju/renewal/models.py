@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xinju.accounts.models import ScopeKind
 from xinju.areas.models import Building, District, Estate
@@ -33,10 +34,10 @@ class Unit(models.TextChoices):
     METRE = "m", _("m")
     SQUARE_METRE = "m2", _("m²")
     KILOMETRE = "km", _("km")
-    UNIT = "unit", _("unit")
+    UNIT = "unit", pgettext_lazy("quantity", "unit")
     LIFT = "lift", _("lift")
     SPACE = "space", _("parking space")
-    BUILDING = "building", _("building")
+    BUILDING = "building", pgettext_lazy("quantity", "building")
     SET = "set", _("set")
 
 
@@ -300,7 +301,10 @@ class Project(models.Model):
     late_built = models.BooleanField(
         _("built 2001–2005"),
         default=False,
-        help_text=_("Counts against the batch's 15% of households for compounds built 2001–2005."),
+        help_text=_(
+            "Counts against the batch's cap on compounds built 2001–2005: fifteen per cent of "
+            "its households."
+        ),
     )
     progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, default=ZERO)
     note = models.TextField(_("note"), blank=True)
