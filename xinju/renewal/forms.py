@@ -109,7 +109,7 @@ class MoveForm(NoColonMixin, forms.Form):
     to_stage = forms.ChoiceField(
         label=_("Move to"), choices=Stage.choices, widget=forms.Select(attrs=_SELECT)
     )
-    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs=_DATE))
+    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"))
     note = forms.CharField(
         label=_("Note"), required=False, max_length=255, widget=forms.TextInput(attrs=_INPUT)
     )
@@ -126,13 +126,13 @@ class PlanForm(NoColonMixin, forms.Form):
                 label=_("Start"),
                 required=False,
                 initial=row.planned_start if row else None,
-                widget=forms.DateInput(attrs=_DATE),
+                widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
             )
             self.fields[f"{s}-end"] = forms.DateField(
                 label=_("End"),
                 required=False,
                 initial=row.planned_end if row else None,
-                widget=forms.DateInput(attrs=_DATE),
+                widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
             )
 
     def rows(self) -> list[tuple[str, Any, Any, Any]]:
@@ -236,7 +236,9 @@ class ReportForm(NoColonMixin, forms.Form):
     """A progress report: the date, a percentage per item, a note and photos. The client id
     is generated with the form, so a resent form is the same report."""
 
-    reported_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=_DATE))
+    reported_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={**_INPUT, "rows": 2})
     )

@@ -43,12 +43,14 @@ def crumbs(obj: Any, current: bool = True) -> dict[str, Any]:
 
 @register.filter
 def num(value: Any) -> str:
-    """58288 → 58,288; Decimal('123456.70') → 123,456.70 (groups of three in every language,
-    as Chinese statistics print them)."""
+    """58288 → 58,288; Decimal('123456.70') → 123,456.70, Decimal('75') → 75 (a Decimal keeps
+    its own places; groups of three in every language, as Chinese statistics print them)."""
     if value is None or value == "":
         return "0"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return f"{value:,.{places}f}"
     try:
         return f"{int(value):,}"
     except (TypeError, ValueError):
