@@ -114,15 +114,20 @@
     });
   }
 
+  function pad(side) {
+    return (v) => (side < 0 ? v.min : v.max) + side * (v.max - v.min) * 0.05;
+  }
+
   function mapChart(data) {
     const chart = chartOn("chart-map");
     if (!chart) return;
     chart.setOption({
       animation: false,
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 8, top: 40, bottom: 8 },
-      xAxis: { type: "value", scale: true, show: false },
-      yAxis: { type: "value", scale: true, show: false },
+      // A margin of a twentieth on every side, so the outermost compounds are drawn whole.
+      grid: { left: 16, right: 16, top: 48, bottom: 16 },
+      xAxis: { type: "value", scale: true, show: false, min: pad(-1), max: pad(1) },
+      yAxis: { type: "value", scale: true, show: false, min: pad(-1), max: pad(1) },
       tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.seriesName)} · ${esc(p.data.households)}` },
       series: data.stages.map((s) => ({
         name: s.label, type: "scatter", itemStyle: { color: STAGE_COLOURS[s.key] },

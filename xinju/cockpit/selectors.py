@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from xinju.accounts.models import Role
+from xinju.accounts.models import Role, ScopeKind
 from xinju.accounts.scope import scope_for
 from xinju.areas.models import Community, District, Subdistrict
 from xinju.core.db import ID_MAX
@@ -92,13 +92,23 @@ def area_for(user: Any, params: Any) -> Area:
             child_kind="subdistrict",
             child_key="estate__community__subdistrict_id",
         )
-    subdistricts = list(visible_subdistricts.select_related("district")[:2])
-    if (
-        len(subdistricts) == 1
-        and not visible_communities.exclude(subdistrict=subdistricts[0]).exists()
-    ):
-        return _subdistrict_area(user, subdistricts[0])
-    community = visible_communities.select_related("subdistrict__district").first()
+    # Otherwise the area one answers for: a subdistrict office its subdistrict, a community
+    # worker their community (whose subdistrict is visible to them, but is not theirs).
+    scope = scope_for(user, roles=COCKPIT_ROLES)
+    subdistrict = (
+        visible_subdistricts.select_related("district")
+        .filter(pk__in=scope.ids(ScopeKind.SUBDISTRICT, roles=[Role.SUBDISTRICT]))
+        .order_by("code")
+        .first()
+    )
+    if subdistrict is not None:
+        return _subdistrict_area(user, subdistrict)
+    community = (
+        visible_communities.select_related("subdistrict__district")
+        .filter(pk__in=scope.ids(ScopeKind.COMMUNITY, roles=[Role.COMMUNITY]))
+        .order_by("code")
+        .first()
+    )
     if community is None:
         raise NotFound(_("Not found."))
     return _community_area(user, community)

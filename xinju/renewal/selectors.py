@@ -21,6 +21,7 @@ from . import rules
 from .models import (
     COMPLETED_STAGES,
     FUNDER_GROUPS,
+    INDICATOR_UNITS,
     STAGE_ORDER,
     STARTED_STAGES,
     Batch,
@@ -34,6 +35,7 @@ from .models import (
     ProjectItem,
     ProjectPhoto,
     Stage,
+    Unit,
 )
 
 
@@ -369,8 +371,11 @@ def investment(scope: QuerySet[Project]) -> list[dict[str, Any]]:
     return out
 
 
-def _whole(value: Decimal) -> Decimal:
-    """Counts (lifts, spaces) read as whole numbers; lengths and areas keep their decimals."""
+def _whole(value: Decimal, indicator: str) -> Decimal:
+    """Counts (lifts, spaces, points, facilities) read as whole numbers; kilometres and square
+    metres keep their two places."""
+    if INDICATOR_UNITS[indicator] in (Unit.KILOMETRE, Unit.SQUARE_METRE):
+        return value
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
@@ -395,8 +400,8 @@ def indicators(scope: QuerySet[Project]) -> list[dict[str, Any]]:
             {
                 "indicator": ind,
                 "label": Indicator(ind).label,
-                "total": _whole(from_units(row.get("total"))),
-                "completed": _whole(from_units(row.get("done"))),
+                "total": _whole(from_units(row.get("total")), ind),
+                "completed": _whole(from_units(row.get("done")), ind),
             }
         )
     return out

@@ -154,3 +154,12 @@ def test_the_public_page_shows_the_programme_without_personal_data(client, world
 def test_the_public_page_filters_by_year_and_stage(client, programme):
     response = client.get(reverse("cockpit:public"), {"year": 2025, "stage": Stage.CONSTRUCTION})
     assert response.context["page_obj"].paginator.count == 1
+
+
+def test_a_community_worker_gets_their_community_not_its_subdistrict(client, world, programme):
+    """Their scope lets them see their subdistrict, but they answer for the community."""
+    client.force_login(world.users["community"][0])
+    response = client.get(reverse("cockpit:dashboard"))
+    assert response.context["area"].kind == "community"
+    assert response.context["area"].node == world.c1
+    assert response.context["totals"]["planned"].estates == 1
