@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                     # every figure
     .venv/bin/python bench/run.py --only import       # one figure (or several, comma-separated)
     .venv/bin/python bench/run.py --profile           # also cProfile the timed parts
+    .venv/bin/python bench/run.py --only cockpit,cockpit-20x   # the cockpit, demo and 20×
 
 Each measurement runs in its own process (bench/worker.py) with its own database, so each
 gets a fresh Django setup. This process only creates and drops the databases, starts the
@@ -39,14 +40,17 @@ from bench import pg  # noqa: E402
 from bench.stats import summary  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-FIGURES = ("generate-sqlite", "generate-postgres", "import", "pages")
+FIGURES = ("generate-sqlite", "generate-postgres", "import", "pages", "cockpit", "cockpit-20x")
 ALIASES = {"generate": ("generate-sqlite", "generate-postgres")}
-NEEDS_DEMO = ("import", "pages")
+NEEDS_DEMO = ("import", "pages", "cockpit")
 
 GENERATION_BUDGET_S = 60.0
 IMPORT_BUDGET_S = 30.0
 RAW_RATIO_BUDGET = 0.3
 PAGE_P95_BUDGET_MS = 100.0
+COCKPIT_P95_BUDGET_MS = 150.0
+LARGER = 20  # the larger district: this many times the compounds and households
+LARGER_P95_BUDGET_MS = 1000.0
 
 
 @dataclass
@@ -181,7 +185,7 @@ class Bench:
         return demo
 
     def prepare_demo(self) -> str:
-        step("the demo district in PostgreSQL (for the import and the pages; not timed)")
+        step("the demo district in PostgreSQL (for the import, the pages, the cockpit; not timed)")
         name = self.dbs.create("demo")
         self.work("generate", self.env(DATABASE_URL=pg.url_for(name)), "--accounts")
         return name
@@ -319,6 +323,93 @@ class Bench:
                     )
                 )
 
+    def cockpit(self, demo: str) -> None:
+        step(
+            f"cockpit: {self.args.cockpit_requests} timed requests per area and its raw SQL "
+            "(in-process)"
+        )
+        self.cockpit_figure("cockpit", "5", demo, COCKPIT_P95_BUDGET_MS)
+
+    def cockpit_larger(self) -> None:
+        step(
+            f"cockpit-20x: a district {LARGER} times larger, generated once into its own database "
+            "(tens of minutes)"
+        )
+        name = self.dbs.create(f"cockpit{LARGER}x")
+        made = self.work(
+            "cockpit-generate", self.env(DATABASE_URL=pg.url_for(name)), "--compounds", str(LARGER)
+        )
+        self.details["cockpit-20x-generate"] = made
+        c = made["counts"]
+        self.rows.append(
+            Row(
+                f"6  the {LARGER}× district generated, PostgreSQL",
+                f"{made['seconds'] / 60:.1f} min",
+                f"{c['estates']:,} compounds, {c['dwellings']:,} dwellings, "
+                f"{c['residents']:,} residents, {c['renewal_projects']:,} projects; "
+                f"{made['database_bytes'] / 2**30:.1f} GB; one run",
+            )
+        )
+        self.notes.append(
+            "cockpit-20x generation, seconds when each phase last reported: "
+            + " · ".join(f"{k} {v:.0f}" for k, v in made["phases"].items())
+        )
+        step(
+            f"cockpit-20x: {self.args.cockpit_requests} timed requests per area and its raw SQL "
+            "(in-process)"
+        )
+        self.cockpit_figure("cockpit-20x", "6", name, LARGER_P95_BUDGET_MS)
+        self.dbs.drop(name)
+
+    def cockpit_figure(self, figure: str, number: str, database: str, budget: float) -> None:
+        prof = ["--profile", str(RESULTS / f"profile-{figure}")] if self.args.profile else []
+        result = self.work(
+            "cockpit",
+            self.env(DATABASE_URL=pg.url_for(database)),
+            "--requests",
+            str(self.args.cockpit_requests),
+            *prof,
+        )
+        self.details[figure] = result
+        user = result["user"]
+        base = result["baseline"]
+        self.rows.append(
+            Row(
+                f"{number}  {user} · trivial view (baseline)",
+                f"p95 {base['p95']:.1f} ms",
+                f"p50 {base['p50']:.2f} ms",
+            )
+        )
+        for area in result["areas"]:
+            ms, raw = area["ms"], area["raw_ms"]
+            self.rows.append(
+                Row(
+                    f"{number}  {user} · cockpit, {area['kind']} {area['name']} "
+                    f"({area['projects']:,} projects)",
+                    f"p95 {ms['p95']:.0f} ms",
+                    f"p50 {ms['p50']:.0f} ms · ×{ms['p95'] / base['p95']:.0f} baseline"
+                    f" · {area['queries']} queries, {area['sql_ms']:.0f} ms SQL",
+                    f"p95 ≤ {budget:.0f} ms",
+                    ms["p95"] <= budget,
+                )
+            )
+            self.rows.append(
+                Row(
+                    f"{number}  raw SQL of its aggregates, {area['kind']}",
+                    f"p95 {raw['p95']:.1f} ms",
+                    f"p50 {raw['p50']:.1f} ms · {area['raw_statements']} statements",
+                )
+            )
+            self.rows.append(
+                Row(f"{number}  cockpit ÷ raw SQL, {area['kind']} (p95s)", f"×{area['ratio']:.1f}")
+            )
+        self.notes.append(
+            f"{figure}: {result['estates']:,} compounds, {result['dwellings']:,} dwellings, "
+            f"{result['projects']:,} projects; SQL time is the median of "
+            f"{result['sql_samples']} requests; their slowest query (median): "
+            + " · ".join(f"{a['kind']} {a['slowest']['ms']:.1f} ms" for a in result["areas"])
+        )
+
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -400,6 +491,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument(
+        "--cockpit-requests",
+        type=int,
+        default=60,
+        help="timed requests per cockpit area (and as many runs of its raw SQL)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="cProfile the timed parts into bench/results/profile-* (inflates the timings)",
@@ -411,8 +508,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
             parser.error(f"unknown figure {name!r}; choose from {', '.join(FIGURES)}")
         chosen.extend(ALIASES.get(name, (name,)))
     args.figures = [f for f in FIGURES if f in chosen] if chosen else list(FIGURES)
-    if args.repeat < 1 or args.requests < 1:
-        parser.error("--repeat and --requests must be at least 1")
+    if args.repeat < 1 or args.requests < 1 or args.cockpit_requests < 1:
+        parser.error("--repeat, --requests and --cockpit-requests must be at least 1")
     return args
 
 
@@ -447,13 +544,19 @@ def main(argv: list[str] | None = None) -> int:
                 demo = bench.figure("generate-postgres", lambda: bench.generate_postgres(need_demo))
             if need_demo and demo is None:
                 demo = bench.figure("demo", bench.prepare_demo)
-            for figure, method in (("import", bench.register_import), ("pages", bench.pages)):
+            for figure, method in (
+                ("import", bench.register_import),
+                ("pages", bench.pages),
+                ("cockpit", bench.cockpit),
+            ):
                 if figure not in figures:
                     continue
                 if demo is None:
                     bench.failures.append(f"{figure}: skipped, the demo database could not be made")
                     continue
                 bench.figure(figure, lambda m=method, d=demo: m(d))
+            if "cockpit-20x" in figures:
+                bench.figure("cockpit-20x", bench.cockpit_larger)
         finally:
             bench.cleanup()
     elapsed = time.monotonic() - started

@@ -22,6 +22,8 @@ TASKS: dict[str, tuple[str, str]] = {
     "import-run": ("bench.register_import", "run"),
     "raw-copy": ("bench.register_import", "raw_copy"),
     "pages": ("bench.pages", "pages"),
+    "cockpit-generate": ("bench.cockpit", "generate"),
+    "cockpit": ("bench.cockpit", "cockpit_figures"),
 }
 
 
@@ -35,6 +37,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--accounts", action="store_true", help="also create the demo accounts")
     parser.add_argument("--repeat", type=int, default=3, help="repeats inside the worker")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument(
+        "--compounds", type=int, default=1, help="the generator's compounds multiplier"
+    )
     return parser.parse_args(argv)
 
 

@@ -34,8 +34,10 @@ from xinju.core.identifiers import credit_check_char, id_check_char, org_code_ch
 from xinju.orgs.models import Organization, OrgKind
 from xinju.people.models import Owner, Ownership, Person, Relation, Residency, TitleStatus
 from xinju.people.names import pinyin_key
+from xinju.renewal.models import Project
 
 from . import spec
+from .renewal import RenewalDemo
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -96,11 +98,19 @@ class Generator:
         *,
         seed: int = 360104,
         scale: float = 1.0,
+        compounds: int = 1,
         today: dt.date | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
+        """`scale` multiplies the households of every compound; `compounds` multiplies the
+        compounds of each programme year, with their households (a larger district for the
+        benchmarks: the named compounds stay one each). The defaults give the report's."""
+        if compounds < 1:
+            raise ValueError("compounds must be at least 1")
         self.rng = random.Random(seed)
+        self.seed = seed
         self.scale = scale
+        self.compounds = compounds
         # Birth dates are relative to the start of this year, so a run is the same all year.
         self.today = today or dt.date(dt.date.today().year, 1, 1)
         self.progress = progress or (lambda phase, done, total: None)
@@ -113,7 +123,8 @@ class Generator:
         return max(1, round(n * self.scale))
 
     def estate_plan(self) -> list[spec.EstateSpec]:
-        """Every compound with its target household count; each programme year adds up exactly."""
+        """Every compound with its target household count; each programme year adds up exactly
+        (to `compounds` times the programme's compounds and households)."""
         rng = self.rng
         plans: list[spec.EstateSpec] = []
         communities = [c for s in spec.SUBDISTRICTS for c in s.communities]
@@ -129,7 +140,7 @@ class Generator:
                     return name
 
         for year, (count, households) in spec.PROGRAMME.items():
-            target = self._scaled(households)
+            target = self._scaled(households) * self.compounds
             named = [e for e in spec.NAMED_ESTATES if e.year == year]
             fixed: list[spec.EstateSpec] = []
             for e in named:
@@ -143,25 +154,29 @@ class Generator:
                         }
                     )
                 )
-            for _ in range(spec.HONGKE_EXTRA.get(year, 0)):
-                fixed.append(
-                    self._generated(
-                        "洪科社区", new_name("洪科社区"), year, rng.randint(1981, 1995), 0
+            # A larger district repeats the year's shape: its extra Hongke and late-built ones.
+            for _copy in range(self.compounds):
+                for _ in range(spec.HONGKE_EXTRA.get(year, 0)):
+                    fixed.append(
+                        self._generated(
+                            "洪科社区", new_name("洪科社区"), year, rng.randint(1981, 1995), 0
+                        )
                     )
-                )
-            for built, size in spec.LATE_BUILT.get(year, ()):
-                community = rng.choice(communities)
-                fixed.append(
-                    self._generated(
-                        community,
-                        new_name(community),
-                        year,
-                        built,
-                        self._scaled(size),
-                        kind="commodity",
+                for built, size in spec.LATE_BUILT.get(year, ()):
+                    community = rng.choice(communities)
+                    fixed.append(
+                        self._generated(
+                            community,
+                            new_name(community),
+                            year,
+                            built,
+                            self._scaled(size),
+                            kind="commodity",
+                        )
                     )
-                )
-            total = count if count is not None else spec.GENERATED_COMPOUNDS[year]
+            total = self.compounds * (
+                count if count is not None else spec.GENERATED_COMPOUNDS[year]
+            )
             rest = total - len(fixed)
             placed = sum(e.households for e in fixed if e.households)
             remaining = target - placed
@@ -193,6 +208,10 @@ class Generator:
             )
         )
         return plans
+
+    def _larger(self) -> dict[str, int]:
+        """The compounds multiplier, recorded only when it makes a larger district."""
+        return {"compounds": self.compounds} if self.compounds != 1 else {}
 
     def _staff(self, e: spec.EstateSpec) -> int:
         """Staff buildings still held by the enterprise, scaled, leaving some for owners."""
@@ -236,11 +255,23 @@ class Generator:
         tree = self._tree(district, plans, orgs, stamp)
         counts = self._households(tree, orgs, stamp)
         counts.update({"organizations": len(orgs["all"]), "estates": len(tree["estates"])})
+        self.progress("renewal", 0, 1)
+        renewal = RenewalDemo(
+            seed=self.seed,
+            district=district,
+            estates=tree["estates"],
+            orgs=orgs,
+            first_year=self.today.year - 1,
+            scale=self.scale,
+            compounds=self.compounds,
+        ).run()
+        counts.update({f"renewal_{k}": v for k, v in renewal.items()})
+        self.progress("renewal", 1, 1)
         audit.record(
             actor=actor,
             verb="demo.generate",
             target=district,
-            after={"seed": "fixed", "scale": self.scale, **counts},
+            after={"seed": "fixed", "scale": self.scale, **self._larger(), **counts},
         )
         return Result(district=district, counts=counts)
 
@@ -572,7 +603,8 @@ class Generator:
         sizes_keys = list(spec.HOUSEHOLD_SIZE_WEIGHTS)
         sizes_w = list(spec.HOUSEHOLD_SIZE_WEIGHTS.values())
         plan: list[tuple[int, dict[str, Any], int]] = []  # (dwelling, building, residents)
-        for group, target in ((programme, self._scaled(spec.PROGRAMME_RESIDENTS)), (others, None)):
+        residents = self._scaled(spec.PROGRAMME_RESIDENTS) * self.compounds
+        for group, target in ((programme, residents), (others, None)):
             units = [(d, b) for x in group for d, b in x["dwellings"]]
             sizes = rng.choices(sizes_keys, sizes_w, k=len(units))
             if target is not None:
@@ -737,7 +769,9 @@ def demo_accounts(district: District) -> list[tuple[DemoAccount, int, str]]:
         .first()
     )
     property_company = hongke_estate.property_company
-    contractor = Organization.objects.filter(kind=OrgKind.CONTRACTOR).order_by("pk").first()
+    # The supervisor watches, and the contractor builds, the year-two Hongke compound's works.
+    site = Project.objects.select_related("contractor").get(estate=other_hongke)
+    contractor = site.contractor
     # The resident owns and lives in their home; the grid worker's grid is the one it is in.
     home = (
         Dwelling.objects.with_place()
@@ -786,10 +820,10 @@ def demo_accounts(district: District) -> list[tuple[DemoAccount, int, str]]:
         ),
         (
             DemoAccount(
-                "jiandu", "义务监督员", Role.SUPERVISOR, ScopeKind.ESTATE, "a year-two compound"
+                "jiandu", "义务监督员", Role.SUPERVISOR, ScopeKind.PROJECT, "a year-two project"
             ),
-            other_hongke.pk,
-            other_hongke.name,
+            site.pk,
+            f"{other_hongke.name}改造项目",
         ),
         (
             DemoAccount(

@@ -4,12 +4,14 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from xinju.accounts.models import Role, RoleAssignment, User
 from xinju.areas.models import Building, Dwelling, Estate
 from xinju.demo import spec
 from xinju.demo.generator import Generator
 from xinju.people.models import Owner, Ownership, Residency
+from xinju.renewal.models import Batch, Project
 
 
 def test_the_full_plan_has_the_programmes_compounds_and_households():
@@ -49,6 +51,39 @@ def test_late_built_compounds_stay_within_fifteen_percent_of_their_year():
 def test_two_runs_plan_the_same_district():
     a, b = Generator(seed=7).estate_plan(), Generator(seed=7).estate_plan()
     assert a == b
+
+
+def test_a_larger_district_has_n_times_each_years_compounds_and_households():
+    one, three = Generator().estate_plan(), Generator(compounds=3).estate_plan()
+    for year, (compounds, households) in spec.PROGRAMME.items():
+        of_one = [e for e in one if e.year == year]
+        of_three = [e for e in three if e.year == year]
+        assert len(of_three) == 3 * len(of_one) == 3 * (compounds or len(of_one)), year
+        assert sum(e.households for e in of_three) == 3 * households, year
+        late = sum(e.households for e in of_three if 2001 <= e.built_year <= 2005)
+        assert 100 * late <= 15 * 3 * households, year
+    # The named compounds are there once; the names within a community stay distinct.
+    for named in spec.NAMED_ESTATES:
+        assert sum(1 for e in three if e.name == named.name) == 1, named.name
+    assert len({(e.community, e.name) for e in three}) == len(three)
+    assert [e for e in three if e.year is None] == [e for e in one if e.year is None]
+
+
+@pytest.mark.django_db
+def test_a_larger_district_has_n_times_the_batch_targets():
+    result = Generator(scale=0.02, compounds=2).run()
+    c = result.counts
+    assert c["programme_dwellings"] == 2 * sum(round(h * 0.02) for _n, h in spec.PROGRAMME.values())
+    assert c["programme_residents"] == 2 * round(spec.PROGRAMME_RESIDENTS * 0.02)
+    batches = Batch.objects.order_by("year")
+    assert [(b.target_estates, b.target_households) for b in batches] == [
+        (2 * n if n is not None else None, 2 * round(h * 0.02)) for n, h in spec.PROGRAMME.values()
+    ]
+    for batch, (year, (compounds, _h)) in zip(batches, spec.PROGRAMME.items(), strict=True):
+        planned = compounds or spec.GENERATED_COMPOUNDS[year]
+        assert Project.objects.filter(batch=batch).count() == 2 * planned, year
+        figures = Project.objects.filter(batch=batch).aggregate(h=Sum("households"))
+        assert figures["h"] == batch.target_households, year
 
 
 @pytest.mark.django_db
@@ -107,3 +142,35 @@ def test_demo_setup_prints_one_account_per_role_and_reuses_on_a_second_run():
     resident = User.objects.get(username="jumin")
     home = Dwelling.objects.visible_to(resident).get()
     assert home.residencies.filter(person__ownerships__ownership__dwelling=home).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_programme_stands_where_the_report_stood():
+    """Year one handed over, year two all under construction, years three and four in their
+    needs survey; the reservoir park is an item of Hongdu District 6; Siji is expropriated."""
+    from xinju.expropriation.models import ExpropriationProject
+    from xinju.renewal.models import ProjectItem, Stage
+    from xinju.renewal.rules import rolled_up_progress
+
+    Generator(scale=0.05).run()
+    stages = {
+        b.year: set(Project.objects.filter(batch=b).values_list("stage", flat=True))
+        for b in Batch.objects.order_by("year")
+    }
+    first = min(stages)
+    assert stages == {
+        first: {Stage.HANDOVER},
+        first + 1: {Stage.CONSTRUCTION},
+        first + 2: {Stage.SURVEY},
+        first + 3: {Stage.SURVEY},
+    }
+    park = ProjectItem.objects.get(description__contains="洪都儿童飞行乐园")
+    assert park.project.estate.name == spec.HONGDU_6.name
+    siji = Estate.objects.get(name=spec.SIJI.name)
+    assert ExpropriationProject.objects.filter(estates=siji).exists()
+    assert not Project.objects.filter(estate=siji).exists()
+    # Each project's progress is its items' roll-up, as the services would compute it.
+    for project in Project.objects.filter(stage=Stage.CONSTRUCTION)[:5]:
+        items = project.items.values_list("budget", "percent")
+        assert project.progress == rolled_up_progress(items) and 0 < project.progress < 100
+    assert all(p.progress == 100 for p in Project.objects.filter(stage=Stage.HANDOVER))
