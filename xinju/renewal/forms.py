@@ -208,6 +208,7 @@ class FundingForm(NoColonMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=255, widget=forms.TextInput(attrs=_INPUT)
     )
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class PhotoForm(NoColonMixin, forms.Form):

@@ -556,6 +556,8 @@ class FundingLine(ProjectPart, models.Model):
         default=FundingStatus.COMMITTED,
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # The form's id: the same form sent twice (a double click) is one line.
+    client_id = models.UUIDField(_("client id"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

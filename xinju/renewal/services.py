@@ -645,11 +645,19 @@ def add_funding(
     amount: Any,
     status: str = FundingStatus.COMMITTED,
     note: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> FundingLine:
     """Record an amount from a source. Who: headquarters. Guarantees: a known source, an
-    amount > 0 in yuan with two places."""
+    amount > 0 in yuan with two places; the same `client_id` sent again (a double click)
+    returns the first line and writes nothing."""
     project = _locked(project)
     _require_plan(actor, project)
+    if client_id is not None:
+        existing = FundingLine.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            if existing.project_id != project.pk:
+                raise Conflict(_("This form was sent for another project."), field="client_id")
+            return existing
     if source not in FundingSource.values:
         raise InvalidInput(_("Choose a funding source."), field="source")
     if status not in FundingStatus.values:
@@ -660,6 +668,7 @@ def add_funding(
         amount=_decimal(amount, field="amount", minimum=Decimal("0.01"), digits=14),
         status=status,
         note=note.strip()[:255],
+        client_id=client_id,
     )
     audit.record(
         actor=actor,

@@ -242,7 +242,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"designer": project.designer_id, "contractor": project.contractor_id},
             ),
             item_form=ItemForm(user=user),
-            funding_form=FundingForm(),
+            funding_form=FundingForm(initial={"client_id": uuid.uuid4()}),
         )
     if can_report:
         context["report_form"] = ReportForm(

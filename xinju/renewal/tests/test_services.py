@@ -1380,3 +1380,22 @@ def test_new_catalog_entries_are_audited_as_added(hq):
     )
     assert _events("renewal.catalog.category.add", safety).exists()
     assert _events("renewal.catalog.item.add", item).get().after["unit"] == "set"
+
+
+def test_a_funding_form_resent_is_one_line_and_its_id_belongs_to_one_project(
+    hq, make_project, compound
+):
+    first = make_project(Stage.SURVEY)
+    other = make_project(Stage.SURVEY, estate=compound(3))
+    key = uuid.uuid4()
+    line = services.add_funding(
+        actor=hq, project=first, source="district", amount="5000", client_id=key
+    )
+    again = services.add_funding(
+        actor=hq, project=first, source="district", amount="5000", client_id=key
+    )
+    assert again.pk == line.pk and first.funding.count() == 1
+    assert AuditEvent.objects.filter(verb="renewal.funding.add").count() == 1
+    with pytest.raises(Conflict) as exc:
+        services.add_funding(actor=hq, project=other, source="district", amount="1", client_id=key)
+    assert exc.value.field == "client_id" and not other.funding.exists()

@@ -220,3 +220,19 @@ def test_the_project_page_makes_the_same_queries_whatever_its_size(
         )
     with django_assert_max_num_queries(len(small)):
         client.get(url)
+
+
+def test_the_funding_form_sent_twice_records_one_line(client, world, project):
+    client.force_login(world.users["hq"][0])
+    data = {
+        "source": "central",
+        "amount": "120000",
+        "status": "committed",
+        "note": "",
+        "client_id": "5a1d0c1e-8f7a-4d2b-9a56-1c2d3e4f5a6b",
+    }
+    url = reverse("renewal:funding-add", args=[project.pk])
+    client.post(url, data)
+    client.post(url, data)  # a double click
+    funding = selectors.project_detail(project)["funding"]
+    assert [(f.source, str(f.amount)) for f in funding] == [("central", "120000.00")]
