@@ -21,7 +21,8 @@ _SELECT = {"class": "form-select form-select-sm"}
 def _id(value: object) -> int | None:
     """A row id from the query string, or None for anything that cannot be one."""
     text = str(value or "")
-    return int(text) if text.isdigit() and 0 < int(text) <= ID_MAX else None
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX else None
 
 
 _INPUT = {"class": "form-control form-control-sm"}

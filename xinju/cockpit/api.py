@@ -28,7 +28,7 @@ class AreaQuery(Schema):
 
 
 class MonthQuery(AreaQuery):
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    month: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] | None = None
 
 
 def _area(request: HttpRequest, query: AreaQuery) -> selectors.Area:

@@ -20,6 +20,7 @@ from xinju.renewal.models import STAGE_ORDER, Batch, Project, ProjectItem, Stage
 
 # Who reads the cockpit: planners and those who answer for an area.
 COCKPIT_ROLES = (Role.HQ, Role.DEPARTMENT, Role.SUBDISTRICT, Role.COMMUNITY)
+SUBDISTRICT_ROLES = (Role.HQ, Role.DEPARTMENT, Role.SUBDISTRICT)
 
 
 def can_read(user: Any) -> bool:
@@ -55,7 +56,8 @@ class Area:
 
 def _id(value: Any) -> int | None:
     text = str(value or "")
-    return int(text) if text.isdigit() and 0 < int(text) <= ID_MAX else None
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX else None
 
 
 def area_for(user: Any, params: Any) -> Area:
@@ -66,7 +68,9 @@ def area_for(user: Any, params: Any) -> Area:
     community_id = _id(params.get("community"))
     subdistrict_id = _id(params.get("subdistrict"))
     visible_communities = Community.objects.visible_to(user, roles=COCKPIT_ROLES)
-    visible_subdistricts = Subdistrict.objects.visible_to(user, roles=COCKPIT_ROLES)
+    # A subdistrict's cockpit is for those who answer for it or for the whole district; a
+    # community worker sees their subdistrict in the register, but answers for a community.
+    visible_subdistricts = Subdistrict.objects.visible_to(user, roles=SUBDISTRICT_ROLES)
     if community_id:
         community = (
             visible_communities.select_related("subdistrict__district")

@@ -157,7 +157,7 @@ def public_programme(request: HttpRequest) -> HttpResponse:
     qs = selectors.public_projects()
     year = request.GET.get("year", "")
     stage = request.GET.get("stage", "")
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) == 4:
         qs = qs.filter(batch__year=int(year))
     if stage in Stage.values:
         qs = qs.filter(stage=stage)

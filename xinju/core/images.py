@@ -26,6 +26,7 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
 THUMBNAIL_SIDE = 360
+MAX_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def _jpeg(image: Image.Image, side: int, quality: int) -> tuple[bytes, int, int]
 
 def prepare_photo(upload: IO[bytes], *, field: str = "photo") -> PreparedPhoto:
     """Check and shrink an uploaded photo. Raises InvalidInput naming `field`."""
-    data = upload.read()
     limit = settings.XINJU_PHOTO_MAX_BYTES
+    data = upload.read(limit + 1)  # never more than the limit in memory
     if len(data) > limit:
         raise InvalidInput(
             _("The photo is larger than %(size)s.") % {"size": filesizeformat(limit)}, field=field
@@ -77,7 +78,15 @@ def prepare_photo(upload: IO[bytes], *, field: str = "photo") -> PreparedPhoto:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
+            pixels = probe.size[0] * probe.size[1]
             probe.verify()
+        if pixels > MAX_PIXELS:
+            # A small file may decode to gigabytes (a "decompression bomb"); phones take 50 MP.
+            raise InvalidInput(
+                _("The photo has more than %(mp)s million pixels.")
+                % {"mp": MAX_PIXELS // 1_000_000},
+                field=field,
+            )
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

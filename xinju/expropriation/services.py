@@ -47,6 +47,20 @@ def open_project(
         raise InvalidInput(
             _("Not in this district: %(names)s") % {"names": "、".join(foreign)}, field="estates"
         )
+    # A compound is renewed or demolished, not both: one already in the renewal programme
+    # must first be withdrawn from its batch (renewal refuses the reverse, see renewal.md).
+    renewing = [
+        e.name
+        for e in Estate.objects.filter(
+            pk__in=[e.pk for e in estates], renewal_project__isnull=False
+        ).order_by("code")
+    ]
+    if renewing:
+        raise InvalidInput(
+            _("In the renewal programme; withdraw them from their batch first: %(names)s")
+            % {"names": "、".join(renewing)},
+            field="estates",
+        )
     project = ExpropriationProject(
         district=district, name=name, decided_on=decided_on, launched_on=launched_on, note=note
     )

@@ -1,9 +1,11 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from . import services
+from . import selectors, services
 from .models import CatalogItem, Category
 
 
@@ -18,6 +20,36 @@ class _AuditedAdmin(admin.ModelAdmin):
         return False
 
 
+class CatalogItemForm(forms.ModelForm):
+    class Meta:
+        model = CatalogItem
+        fields = [
+            "category",
+            "code",
+            "name",
+            "unit",
+            "indicator",
+            "description",
+            "order",
+            "is_active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The service's rule, told on the form: a unit in use stays (see save_catalog_entry)."""
+        data = super().clean()
+        item = self.instance
+        if (
+            item.pk
+            and ("unit" in self.changed_data or "indicator" in self.changed_data)
+            and selectors.catalog_item_in_use(item)
+        ):
+            self.add_error(
+                "unit",
+                _("Projects already count this item in its unit; add a new item instead."),
+            )
+        return data
+
+
 @admin.register(Category)
 class CategoryAdmin(_AuditedAdmin):
     list_display = ["name", "code", "order"]
@@ -26,6 +58,7 @@ class CategoryAdmin(_AuditedAdmin):
 
 @admin.register(CatalogItem)
 class CatalogItemAdmin(_AuditedAdmin):
+    form = CatalogItemForm
     list_display = ["name", "category", "unit", "indicator", "is_active", "order"]
     list_filter = ["category", "indicator", "is_active"]
     search_fields = ["name", "code"]

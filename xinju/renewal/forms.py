@@ -72,21 +72,27 @@ class BatchForm(NoColonMixin, forms.Form):
         label=_("Target compounds"),
         required=False,
         min_value=1,
+        max_value=2_147_483_647,
         widget=forms.NumberInput(attrs=_INPUT),
     )
     target_households = forms.IntegerField(
-        label=_("Target households"), min_value=1, widget=forms.NumberInput(attrs=_INPUT)
+        label=_("Target households"),
+        min_value=1,
+        max_value=2_147_483_647,
+        widget=forms.NumberInput(attrs=_INPUT),
     )
     consent_numerator = forms.IntegerField(
         label=_("Consent needed (numerator)"),
         initial=2,
         min_value=1,
+        max_value=32_767,
         widget=forms.NumberInput(attrs=_INPUT),
     )
     consent_denominator = forms.IntegerField(
         label=_("Consent needed (denominator)"),
         initial=3,
         min_value=1,
+        max_value=32_767,
         widget=forms.NumberInput(attrs=_INPUT),
     )
     note = forms.CharField(
@@ -235,7 +241,11 @@ class PhotoForm(NoColonMixin, forms.Form):
 
 class ReportForm(NoColonMixin, forms.Form):
     """A progress report: the date, a percentage per item, a note and photos. The client id
-    is generated with the form, so a resent form is the same report."""
+    is generated with the form, so a resent form is the same report.
+
+    Each item's field starts at its current percentage, which the form also carries hidden
+    (`was-<id>`): only the items the reporter changed are sent, so two people reporting on
+    the same day do not put back each other's figures."""
 
     reported_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
@@ -258,9 +268,19 @@ class ReportForm(NoColonMixin, forms.Form):
                     attrs={**_INPUT, "inputmode": "decimal", "style": "max-width:7em"}
                 ),
             )
+            self.fields[f"was-{item.pk}"] = forms.CharField(
+                required=False, max_length=10, initial=item.percent, widget=forms.HiddenInput
+            )
 
-    def item_fields(self) -> list[tuple[Any, Any]]:
-        return [(item, self[f"item-{item.pk}"]) for item in self.items]
+    def item_fields(self) -> list[tuple[Any, Any, Any]]:
+        return [(item, self[f"item-{item.pk}"], self[f"was-{item.pk}"]) for item in self.items]
 
     def percents(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data.get(f"item-{item.pk}", "") for item in self.items}
+        """The percentages the reporter changed (all given ones when the form had none)."""
+        out = {}
+        for item in self.items:
+            value = (self.cleaned_data.get(f"item-{item.pk}") or "").strip()
+            was = (self.cleaned_data.get(f"was-{item.pk}") or "").strip()
+            if value and value != was:
+                out[item.pk] = value
+        return out

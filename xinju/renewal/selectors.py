@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from xinju.areas.models import Estate
+from xinju.accounts.models import Role
+from xinju.areas.models import District, Estate
 from xinju.core.db import ID_MAX, exact_sum, from_units
 from xinju.core.exceptions import NotFound
 
@@ -64,8 +65,18 @@ def catalog(user: Any) -> list[Category]:
     )
 
 
+def catalog_item_in_use(item: CatalogItem) -> bool:
+    """Whether any project counts quantities of this item (its unit is then fixed)."""
+    return ProjectItem.objects.filter(catalog_item=item).exists()
+
+
 def offered_items(user: Any) -> QuerySet[CatalogItem]:
     return CatalogItem.objects.visible_to(user).filter(is_active=True).select_related("category")
+
+
+def hq_district(user: Any) -> District | None:
+    """The district the user plans for as headquarters (the first, if several)."""
+    return District.objects.visible_to(user, roles=[Role.HQ]).order_by("code").first()
 
 
 def batches(user: Any) -> QuerySet[Batch]:

@@ -30,7 +30,7 @@ from xinju.core.exceptions import (
 from xinju.core.images import prepare_photo
 from xinju.orgs.models import Organization, OrgKind
 
-from . import eligibility, rules
+from . import eligibility, rules, selectors
 from .models import (
     FUNDING_TRANSITIONS,
     HUNDRED,
@@ -55,6 +55,7 @@ from .models import (
 from .permissions import can_add_photos, can_plan, can_report
 
 MONEY = Decimal("0.01")
+MAX_REPORT_PHOTOS = 12
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -109,7 +110,13 @@ def _not_future(day: dt.date, *, field: str) -> None:
 
 def _locked(project: Project) -> Project:
     """The project row, locked for this transaction, so two requests move it one at a time."""
-    return Project.objects.select_for_update().select_related("batch", "estate").get(pk=project.pk)
+    # of=("self",): on PostgreSQL a plain FOR UPDATE would also lock the joined batch and
+    # compound, queuing every project of a batch behind one another.
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("batch", "estate")
+        .get(pk=project.pk)
+    )
 
 
 def _project_figures(estate: Estate) -> dict[str, Any]:
@@ -131,8 +138,23 @@ def _project_figures(estate: Estate) -> dict[str, Any]:
 # --- batches -------------------------------------------------------------------------------
 
 
-def _check_consent(numerator: int, denominator: int) -> None:
-    if not (0 < numerator <= denominator):
+# The largest values the columns hold (PostgreSQL integer and smallint).
+MAX_TARGET = 2_147_483_647
+MAX_CONSENT_TERM = 32_767
+
+
+def _check_targets(households: int, estates: int | None, numerator: int, denominator: int) -> None:
+    if not 0 < households <= MAX_TARGET:
+        raise InvalidInput(
+            _("The target must be between one household and %(max)s.") % {"max": MAX_TARGET},
+            field="target_households",
+        )
+    if estates is not None and not 0 < estates <= MAX_TARGET:
+        raise InvalidInput(
+            _("The target must be between one compound and %(max)s.") % {"max": MAX_TARGET},
+            field="target_estates",
+        )
+    if not (0 < numerator <= denominator <= MAX_CONSENT_TERM):
         raise InvalidInput(
             _("The consent share must be a fraction between 0 and 1, such as 2/3."),
             field="consent_numerator",
@@ -160,13 +182,7 @@ def open_batch(
     _require_hq_of(actor, district)
     if not 2000 <= year <= 2100:
         raise InvalidInput(_("Enter a year between 2000 and 2100."), field="year")
-    if target_households <= 0:
-        raise InvalidInput(
-            _("The target must be at least one household."), field="target_households"
-        )
-    if target_estates is not None and target_estates <= 0:
-        raise InvalidInput(_("The target must be at least one compound."), field="target_estates")
-    _check_consent(consent_numerator, consent_denominator)
+    _check_targets(target_households, target_estates, consent_numerator, consent_denominator)
     batch = Batch(
         district=district,
         year=year,
@@ -207,15 +223,11 @@ def change_batch(
     Who: headquarters of the district. Guarantees: the late-built compounds already in the
     batch still fit in 15% of the new household target, or nothing changes.
     """
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    batch = (
+        Batch.objects.select_for_update(of=("self",)).select_related("district").get(pk=batch.pk)
+    )
     _require_hq_of(actor, batch.district)
-    if target_households <= 0:
-        raise InvalidInput(
-            _("The target must be at least one household."), field="target_households"
-        )
-    if target_estates is not None and target_estates <= 0:
-        raise InvalidInput(_("The target must be at least one compound."), field="target_estates")
-    _check_consent(consent_numerator, consent_denominator)
+    _check_targets(target_households, target_estates, consent_numerator, consent_denominator)
     late = eligibility.late_built_households(batch)
     if not rules.late_built_fits(already=late, adding=0, target_households=target_households):
         raise InvalidInput(
@@ -254,7 +266,9 @@ def add_estate(*, actor: Any, batch: Batch, estate: Estate, note: str = "") -> P
     or Conflict when two adds race); the
     compound's households, residents, buildings and floor area are counted into the project.
     """
-    batch = Batch.objects.select_for_update().select_related("district").get(pk=batch.pk)
+    batch = (
+        Batch.objects.select_for_update(of=("self",)).select_related("district").get(pk=batch.pk)
+    )
     _require_hq_of(actor, batch.district)
     problems = eligibility.problems(batch=batch, estate=estate)
     if problems:
@@ -295,11 +309,20 @@ def withdraw_project(*, actor: Any, project: Project, reason: str) -> None:
         )
     if not reason.strip():
         raise InvalidInput(_("Say why the compound is withdrawn."), field="reason")
-    before = project.as_audit()
+    # What goes with it is kept in the audit trail: its items, funding and photos.
+    before = {
+        **project.as_audit(),
+        "items": [i.as_audit() for i in project.items.all()],
+        "funding": [f.as_audit() for f in project.funding.all()],
+        "photos": [p.caption or p.image.name for p in project.photos.all()],
+    }
+    files = [f for p in project.photos.all() for f in (p.image, p.thumbnail) if f]
     district_id = project.batch.district_id
     label = str(project)
     project.stages.all().delete()
     project.delete()
+    # The photo files go once the rows are gone for good (not if the transaction rolls back).
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
     audit.record(
         actor=actor,
         verb="renewal.project.withdraw",
@@ -683,7 +706,11 @@ def add_funding(
 def advance_funding(*, actor: Any, line: FundingLine, to_status: str) -> FundingLine:
     """Move a funding line from committed to received to spent. Who: headquarters. Sending
     the same move again changes nothing."""
-    line = FundingLine.objects.select_for_update().select_related("project__batch").get(pk=line.pk)
+    line = (
+        FundingLine.objects.select_for_update(of=("self",))
+        .select_related("project__batch")
+        .get(pk=line.pk)
+    )
     _require_plan(actor, line.project)
     if line.status == to_status:
         return line
@@ -734,14 +761,22 @@ def report_progress(
     first report and writes nothing.
     """
     client_id = client_id or uuid.uuid4()
+    if actor is not None and not can_report(actor, project):
+        raise PermissionDenied(_("Only headquarters and the project's contractor report progress."))
+    if len(photos) > MAX_REPORT_PHOTOS:
+        raise InvalidInput(
+            _("Send at most %(n)s photos with one report.") % {"n": MAX_REPORT_PHOTOS},
+            field="photos",
+        )
+    # Photos are checked and shrunk before the project is locked: other reports need not wait.
+    prepared = [prepare_photo(p, field="photos") for p in photos]
+    # Looked up after the lock: a resend racing the first request waits, then finds it.
+    project = _locked(project)
     existing = ProgressReport.objects.filter(client_id=client_id).first()
     if existing is not None:
         if existing.project_id != project.pk:
             raise Conflict(_("This report was sent for another project."), field="client_id")
         return existing
-    project = _locked(project)
-    if actor is not None and not can_report(actor, project):
-        raise PermissionDenied(_("Only headquarters and the project's contractor report progress."))
     if project.stage != Stage.CONSTRUCTION:
         raise IllegalTransition(
             _("Progress is reported during construction; the project is in “%(stage)s”.")
@@ -792,7 +827,6 @@ def report_progress(
         )
     if errors:
         raise InvalidInput(errors[0]["message"], errors=errors, field=errors[0]["field"])
-    prepared = [prepare_photo(p, field="photos") for p in photos]
     for item_id, value in values.items():
         item = items[item_id]
         if item.percent_on is None or reported_on >= item.percent_on:
@@ -922,6 +956,21 @@ def save_catalog_entry(*, actor: Any, entry: Category | CatalogItem) -> Category
     if entry.pk is not None:
         old = type(entry).objects.filter(pk=entry.pk).first()
         before = _catalog_snapshot(old) if old is not None else None
+        if (
+            isinstance(entry, CatalogItem)
+            and old is not None
+            and (old.unit, old.indicator) != (entry.unit, entry.indicator)
+            and selectors.catalog_item_in_use(entry)
+        ):
+            # Recorded quantities are in the old unit; changing it would rewrite them all.
+            raise InvalidInput(
+                _(
+                    "Projects already count “%(item)s” in %(unit)s; add a new item instead "
+                    "of changing its unit or indicator."
+                )
+                % {"item": old.name, "unit": old.get_unit_display()},
+                field="unit",
+            )
     entry.save()
     audit.record(
         actor=actor,

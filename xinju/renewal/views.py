@@ -83,14 +83,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def batch_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    district_id = areas.home_district_id(user)
-    if not permissions.can_open_batch(user) or district_id is None:
+    district = selectors.hq_district(user)
+    if not permissions.can_open_batch(user) or district is None:
         raise Http404
     form = BatchForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("renewal:home")
-    district = areas.districts(user).get(pk=district_id)
     try:
         batch = services.open_batch(actor=user, district=district, **form.cleaned_data)
     except DomainError as exc:
@@ -154,11 +153,16 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("renewal:batch", pk=batch.pk)
 
 
-def _find_estate(user: Any, text: str) -> Estate | None:
+def _find_estate(user: Any, text: str) -> tuple[Estate | None, list[Estate]]:
+    """The compound named by its code (as the suggestions give it) or by its name; several
+    compounds of that name in different communities: none, and the candidates."""
     text = text.strip()
-    code = text.split(" ", 1)[0]
     qs = areas.estates(user)
-    return qs.filter(code=code).first() or qs.filter(name=text).first()
+    by_code = qs.filter(code=text.split(" ", 1)[0]).first()
+    if by_code is not None:
+        return by_code, []
+    named = list(qs.filter(name=text).select_related("community")[:10])
+    return (named[0], []) if len(named) == 1 else (None, named)
 
 
 @login_required
@@ -171,7 +175,17 @@ def batch_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("renewal:batch", pk=batch.pk)
-    estate = _find_estate(user, form.cleaned_data["estate"])
+    estate, namesakes = _find_estate(user, form.cleaned_data["estate"])
+    if namesakes:
+        messages.error(
+            request,
+            _("Compound: several compounds are called “%(text)s”; give its code: %(codes)s")
+            % {
+                "text": form.cleaned_data["estate"],
+                "codes": "、".join(f"{e.code}（{e.community.name}）" for e in namesakes),
+            },
+        )
+        return redirect("renewal:batch", pk=batch.pk)
     if estate is None:
         messages.error(
             request,

@@ -163,3 +163,18 @@ def test_a_community_worker_gets_their_community_not_its_subdistrict(client, wor
     assert response.context["area"].kind == "community"
     assert response.context["area"].node == world.c1
     assert response.context["totals"]["planned"].estates == 1
+
+
+@pytest.mark.parametrize("junk", ["²", "２０２５", "9" * 30, "-1"])
+def test_odd_numbers_in_the_address_are_ignored_not_errors(client, world, programme, junk):
+    assert client.get(reverse("cockpit:public"), {"year": junk}).status_code == 200
+    client.force_login(world.users["hq"][0])
+    response = client.get(reverse("cockpit:dashboard"), {"community": junk})
+    assert response.status_code == 200 and response.context["area"].kind == "district"
+
+
+def test_a_community_worker_cannot_open_their_subdistricts_cockpit(client, world, programme):
+    """Seeing one's subdistrict in the register is not answering for it."""
+    client.force_login(world.users["community"][0])
+    response = client.get(reverse("cockpit:dashboard"), {"subdistrict": world.s1.pk})
+    assert response.status_code == 404

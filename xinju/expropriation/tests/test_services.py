@@ -123,3 +123,16 @@ def test_whoever_sees_a_compound_sees_its_expropriation(world):
         if role != "hq":
             assert not ExpropriationProject.objects.visible_to(neighbour).exists()
     assert not ExpropriationProject.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_a_compound_in_the_renewal_programme_cannot_be_expropriated_too(world):
+    from xinju.renewal import services as renewal
+
+    batch = renewal.open_batch(
+        actor=None, district=world.district, year=2024, target_households=100
+    )
+    renewal.add_estate(actor=None, batch=batch, estate=world.e1)
+    with pytest.raises(InvalidInput) as exc:
+        open_project(actor=None, district=world.district, name="征收", estates=[world.e1, world.e2])
+    assert exc.value.field == "estates" and world.e1.name in exc.value.message
+    assert world.e2.name not in exc.value.message

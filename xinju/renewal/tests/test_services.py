@@ -20,6 +20,7 @@ from xinju.areas.models import Dwelling
 from xinju.core.exceptions import Conflict, IllegalTransition, InvalidInput, PermissionDenied
 from xinju.core.models import AuditEvent
 from xinju.core.testing import factories as f
+from xinju.expropriation.models import ExpropriationProject
 from xinju.expropriation.services import open_project
 from xinju.orgs.models import OrgKind
 from xinju.people.models import Residency
@@ -306,7 +307,11 @@ def test_every_problem_is_listed(world, hq, batch):
         actor=None, district=world.district2, year=2024, target_households=100
     )
     services.add_estate(actor=None, batch=other_batch, estate=world.e9)
-    open_project(actor=None, district=world.district2, name="东湖征收", estates=[world.e9])
+    # A state the services no longer let arise (expropriation refuses a compound being
+    # renewed), written directly: every problem must still be listed.
+    ExpropriationProject.objects.create(district=world.district2, name="东湖征收").estates.add(
+        world.e9
+    )
     world.e9.built_year = 2010
     world.e9.save()
     with pytest.raises(InvalidInput) as exc:
@@ -1399,3 +1404,24 @@ def test_a_funding_form_resent_is_one_line_and_its_id_belongs_to_one_project(
     with pytest.raises(Conflict) as exc:
         services.add_funding(actor=hq, project=other, source="district", amount="1", client_id=key)
     assert exc.value.field == "client_id" and not other.funding.exists()
+
+
+def test_the_unit_of_an_item_projects_use_cannot_change(hq, make_project):
+    make_project(Stage.PUBLICITY)  # its items include the sewers, counted in km
+    sewers = CatalogItem.objects.get(code="sewers")
+    sewers.unit, sewers.indicator = "m", ""
+    with pytest.raises(InvalidInput) as exc:
+        services.save_catalog_entry(actor=hq, entry=sewers)
+    assert exc.value.field == "unit"
+    assert CatalogItem.objects.get(code="sewers").unit == "km"
+
+
+def test_withdrawing_keeps_what_went_with_the_project_in_the_audit_trail(
+    hq, project, catalog, django_capture_on_commit_callbacks
+):
+    services.add_funding(actor=hq, project=project, source="district", amount="800")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_project(actor=hq, project=project, reason="居民同意率不足")
+    event = AuditEvent.objects.get(verb="renewal.project.withdraw")
+    assert event.before["funding"][0]["amount"] == "800.00"
+    assert not Project.objects.filter(pk=project.pk).exists()

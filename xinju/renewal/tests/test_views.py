@@ -236,3 +236,67 @@ def test_the_funding_form_sent_twice_records_one_line(client, world, project):
     client.post(url, data)  # a double click
     funding = selectors.project_detail(project)["funding"]
     assert [(f.source, str(f.amount)) for f in funding] == [("central", "120000.00")]
+
+
+def test_two_reports_on_one_day_do_not_put_back_each_others_figures(
+    client, world, building_project, today
+):
+    """Both forms were opened at 0%: the first reporter moves the sewers, the second the play
+    area; the second form still shows the sewers at 0 and must not send that back."""
+    hq = world.users["hq"][0]
+    sewers, play = selectors.project_detail(building_project)["items"]
+    client.force_login(hq)
+    url = reverse("renewal:report-add", args=[building_project.pk])
+    opened = {f"was-{sewers.pk}": "0.00", f"was-{play.pk}": "0.00"}
+    client.post(
+        url,
+        {
+            "reported_on": today.isoformat(),
+            "client_id": "6a1d0c1e-8f7a-4d2b-9a56-1c2d3e4f5a6b",
+            f"item-{sewers.pk}": "70",
+            f"item-{play.pk}": "0.00",
+            **opened,
+        },
+    )
+    client.post(
+        url,
+        {
+            "reported_on": today.isoformat(),
+            "client_id": "7a1d0c1e-8f7a-4d2b-9a56-1c2d3e4f5a6b",
+            f"item-{sewers.pk}": "0.00",
+            f"item-{play.pk}": "40",
+            **opened,
+        },
+    )
+    items = {i.pk: str(i.percent) for i in selectors.project_detail(building_project)["items"]}
+    assert items == {sewers.pk: "70.00", play.pk: "40.00"}
+
+
+def test_a_name_shared_by_two_compounds_asks_for_the_code(client, world, batch, compound):
+    first = compound(3, community=world.c1)
+    second = compound(3, community=world.c2)
+    second.name = first.name
+    second.save()
+    client.force_login(world.users["hq"][0])
+    response = client.post(
+        reverse("renewal:batch-add", args=[batch.pk]), {"estate": first.name}, follow=True
+    )
+    text = response.content.decode()
+    assert "give its code" in text and first.code in text and second.code in text
+    assert not selectors.projects(world.users["hq"][0]).filter(estate__name=first.name).exists()
+
+
+def test_a_target_beyond_what_the_database_holds_is_refused_on_the_form(client, world):
+    client.force_login(world.users["hq"][0])
+    response = client.post(
+        reverse("renewal:batch-new"),
+        {
+            "year": 2030,
+            "target_households": 3_000_000_000,
+            "consent_numerator": 2,
+            "consent_denominator": 3,
+        },
+        follow=True,
+    )
+    assert "Target households" in response.content.decode()
+    assert not selectors.batches(world.users["hq"][0]).filter(year=2030).exists()
