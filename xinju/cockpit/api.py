@@ -51,6 +51,7 @@ def statistics(request: HttpRequest, query: Query[AreaQuery]) -> HttpResponse:
         projects=selectors.area_projects(request.user, area),
         place=area.name,
         today=today,
+        district_wide=area.kind == "district",
     )
     response = HttpResponse(content, content_type=reports.XLSX)
     response["Content-Disposition"] = (
@@ -73,6 +74,7 @@ def monthly_report(request: HttpRequest, query: Query[MonthQuery]) -> HttpRespon
         projects=selectors.area_projects(request.user, area),
         place=area.name,
         month=month,
+        district_wide=area.kind == "district",
     )
     response = HttpResponse(content, content_type=reports.PDF)
     response["Content-Disposition"] = (

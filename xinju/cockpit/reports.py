@@ -361,11 +361,17 @@ def _totals_row(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def programme_workbook(
-    *, user: Any, projects: QuerySet[Project], place: str, today: dt.date
+    *,
+    user: Any,
+    projects: QuerySet[Project],
+    place: str,
+    today: dt.date,
+    district_wide: bool = True,
 ) -> bytes:
     """The programme's statistics for the scope `projects` (already the user's visible
     projects) as an xlsx: by year, by subdistrict, by community, investment, indicators and
-    one row per project. Nine queries whatever the number of projects."""
+    one row per project. Nine queries whatever the number of projects. The batches' targets
+    are the district's: they are shown only when the scope is the whole district."""
     title = _("%(place)s: renewal programme statistics, %(date)s") % {
         "place": place,
         "date": date_format(today, "DATE_FORMAT"),
@@ -400,8 +406,8 @@ def programme_workbook(
             [
                 y.batch.year,
                 y.batch.name,
-                y.target_estates,
-                y.target_households,
+                y.target_estates if district_wide else None,
+                y.target_households if district_wide else None,
                 y.planned.estates,
                 y.planned.households,
                 y.planned.residents,
@@ -421,8 +427,8 @@ def programme_workbook(
         [
             _("Total"),
             "",
-            sum(targets) if targets and None not in targets else None,
-            sum(y.target_households for y in years),
+            sum(targets) if district_wide and targets and None not in targets else None,
+            sum(y.target_households for y in years) if district_wide else None,
             total_row["estates"],
             total_row["households"],
             total_row["residents"],
@@ -582,6 +588,7 @@ def monthly_report_context(
     place: str,
     month: dt.date,
     today: dt.date | None = None,
+    district_wide: bool = True,
 ) -> dict[str, Any]:
     """What the monthly report shows (a fixed number of queries). Figures of the programme
     are as of `today` (the projects' current stages); "this month" lists what happened in
@@ -672,6 +679,7 @@ def monthly_report_context(
         .order_by(f"{SUBDISTRICT}__code", "estate__code")
     )
     return {
+        "district_wide": district_wide,
         "place": place,
         "month": month,
         "first": first,
@@ -701,10 +709,16 @@ def monthly_report_html(
     place: str,
     month: dt.date,
     today: dt.date | None = None,
+    district_wide: bool = True,
 ) -> str:
     """The monthly progress report as a standalone HTML page, styled for A4 printing."""
     context = monthly_report_context(
-        user=user, projects=projects, place=place, month=month, today=today
+        user=user,
+        projects=projects,
+        place=place,
+        month=month,
+        today=today,
+        district_wide=district_wide,
     )
     return render_to_string("cockpit/report_pdf.html", context)
 
@@ -716,9 +730,17 @@ def monthly_report_pdf(
     place: str,
     month: dt.date,
     today: dt.date | None = None,
+    district_wide: bool = True,
 ) -> bytes:
     """The monthly progress report as an A4 PDF (WeasyPrint; Noto Sans CJK SC embedded)."""
     from weasyprint import HTML  # heavy: imported only when a PDF is asked for
 
-    page = monthly_report_html(user=user, projects=projects, place=place, month=month, today=today)
+    page = monthly_report_html(
+        user=user,
+        projects=projects,
+        place=place,
+        month=month,
+        today=today,
+        district_wide=district_wide,
+    )
     return HTML(string=page, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -114,6 +114,7 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
         projects=selectors.area_projects(request.user, area),
         place=area.name,
         today=today,
+        district_wide=area.kind == "district",
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,6 +142,7 @@ def monthly_pdf(request: HttpRequest) -> HttpResponse:
         projects=selectors.area_projects(request.user, area),
         place=area.name,
         month=month,
+        district_wide=area.kind == "district",
     )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"progress-{area.node.code}-{month.strftime('%Y-%m')}.pdf"

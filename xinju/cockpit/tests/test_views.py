@@ -178,3 +178,22 @@ def test_a_community_worker_cannot_open_their_subdistricts_cockpit(client, world
     client.force_login(world.users["community"][0])
     response = client.get(reverse("cockpit:dashboard"), {"subdistrict": world.s1.pk})
     assert response.status_code == 404
+
+
+def test_a_subdistricts_statistics_leave_out_the_districts_targets(client, world, programme):
+    """A batch's targets are the district's: beside one subdistrict's figures they mislead."""
+    import io
+
+    import openpyxl
+
+    def by_year(user):
+        client.force_login(user)
+        book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("cockpit:statistics")).content))
+        sheet = book.worksheets[0]
+        return [row[:6] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
+
+    district = by_year(world.users["hq"][0])
+    subdistrict = by_year(world.users["subdistrict"][0])
+    assert [r[3] for r in district[:2]] == [8, 8]  # target households of 2024 and 2025
+    assert [r[3] for r in subdistrict[:2]] == [None, None]
+    assert [r[5] for r in subdistrict[:2]] == [8, 4]  # e1 in 2024, e2 in 2025
