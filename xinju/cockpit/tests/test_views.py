@@ -25,7 +25,7 @@ def programme(world):
     one = services.open_batch(actor=None, district=world.district, year=2024, target_households=8)
     two = services.open_batch(actor=None, district=world.district, year=2025, target_households=8)
     designer = f.OrganizationFactory(kind="designer")
-    sewers = CatalogItem.objects.get(code="sewers")
+    sewers = CatalogItem.objects.in_bulk(["sewers"], field_name="code")["sewers"]
     projects = {}
     for estate, batch, stage in (
         (world.e1, one, Stage.HANDOVER),

@@ -14,7 +14,7 @@ from xinju.core.testing import factories as f
 from xinju.core.testing.world import REGISTER_ROLES
 from xinju.orgs.models import OrgKind
 from xinju.renewal import services
-from xinju.renewal.models import CatalogItem, ProgressReport, Project, Stage
+from xinju.renewal.models import CatalogItem, Project, Stage
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/renewal"
@@ -39,7 +39,7 @@ def _days_ago(n: int) -> dt.date:
 
 
 def _item(code: str) -> CatalogItem:
-    return CatalogItem.objects.get(code=code)
+    return CatalogItem.objects.in_bulk([code], field_name="code")[code]
 
 
 def _to_construction(project: Project, *, contractor: Any, started: dt.date) -> Project:
@@ -142,7 +142,7 @@ def test_anonymous_callers_get_401(client, programme):
         f"{BASE}/projects/{p}/reports", _report(programme), content_type="application/json"
     )
     assert response.status_code == 401
-    assert not ProgressReport.objects.filter(project=programme.p1).exists()
+    assert not programme.p1.reports.exists()
 
 
 @pytest.mark.parametrize("role", REGISTER_ROLES)
@@ -385,7 +385,7 @@ def test_a_resent_report_answers_200_with_the_same_report(client, world, program
     again = _post(client, hq, url, {**payload, "note": "changed on the way"})
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
-    assert ProgressReport.objects.filter(project=programme.p1).count() == 1
+    assert programme.p1.reports.count() == 1
 
 
 def test_a_community_worker_sees_the_project_but_may_not_report(client, world, programme):
@@ -398,7 +398,7 @@ def test_a_community_worker_sees_the_project_but_may_not_report(client, world, p
     assert response.status_code == 403
     assert response["Content-Type"] == PROBLEM
     assert response.json()["type"] == "permission-denied"
-    assert not ProgressReport.objects.filter(project=programme.p1).exists()
+    assert not programme.p1.reports.exists()
 
 
 def test_a_neighbour_cannot_report_on_a_project_out_of_scope(client, world, programme):
@@ -409,7 +409,7 @@ def test_a_neighbour_cannot_report_on_a_project_out_of_scope(client, world, prog
         _report(programme),
     )
     assert response.status_code == 404
-    assert not ProgressReport.objects.filter(project=programme.p1).exists()
+    assert not programme.p1.reports.exists()
 
 
 def test_a_percent_over_100_is_a_422_naming_the_item(client, world, programme):
@@ -422,7 +422,7 @@ def test_a_percent_over_100_is_a_422_naming_the_item(client, world, programme):
     assert body["type"] == "invalid-input"
     assert [e["field"] for e in body["errors"]] == [f"item-{programme.sewers.pk}"]
     assert "at most 100" in body["errors"][0]["message"]
-    assert not ProgressReport.objects.filter(project=programme.p1).exists()
+    assert not programme.p1.reports.exists()
 
 
 @pytest.mark.parametrize(
@@ -501,7 +501,7 @@ def test_reporting_outside_construction_is_a_409(client, world, programme):
     assert response.status_code == 409
     assert response["Content-Type"] == PROBLEM
     assert response.json()["type"] == "illegal-transition"
-    assert not ProgressReport.objects.filter(project=programme.p3).exists()
+    assert not programme.p3.reports.exists()
 
 
 # --- the programme -------------------------------------------------------------------------
