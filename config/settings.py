@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "xinju.people",
     "xinju.orgs",
     "xinju.renewal",
+    "xinju.consultation",
     "xinju.expropriation",
     "xinju.cockpit",
     "xinju.demo",
