@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from xinju.core.db import ID_MAX
+from xinju.core.db import ID_MAX, parse_id
 from xinju.core.forms import NoColonMixin
 from xinju.core.identifiers import clean_text
 
@@ -16,13 +16,6 @@ from . import selectors
 from .models import AreaSource, EstateKind
 
 _SELECT = {"class": "form-select form-select-sm"}
-
-
-def _id(value: object) -> int | None:
-    """A row id from the query string, or None for anything that cannot be one."""
-    text = str(value or "")
-    # isascii: "²".isdigit() is true, but int("²") fails.
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX else None
 
 
 _INPUT = {"class": "form-control form-control-sm"}
@@ -59,7 +52,7 @@ class ScopedFilterForm(NoColonMixin, forms.Form):
             (s.pk, s.name) for s in selectors.subdistricts(user)
         ]
         communities = selectors.communities(user)
-        chosen = _id(self.data.get("subdistrict"))
+        chosen = parse_id(self.data.get("subdistrict"))
         if chosen:
             communities = communities.filter(subdistrict_id=chosen)
         self.fields["community"].choices = everything + [(c.pk, c.name) for c in communities]
@@ -141,7 +134,7 @@ class DwellingFilterForm(ScopedFilterForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         everything = [("", _("All"))]
-        community = _id(self.data.get("community"))
+        community = parse_id(self.data.get("community"))
         # Compounds and grids are offered once a community narrows them to a short list.
         if community:
             estates = selectors.estates(user, selectors.EstateFilters(community=community))
@@ -149,7 +142,7 @@ class DwellingFilterForm(ScopedFilterForm):
             grids = selectors.grids(user).filter(community_id=community)
             self.fields["grid"].choices = everything + [(g.pk, g.name) for g in grids]
         else:
-            estate, grid = _id(self.data.get("estate")), _id(self.data.get("grid"))
+            estate, grid = parse_id(self.data.get("estate")), parse_id(self.data.get("grid"))
             chosen_estates = selectors.estates(user).filter(pk=estate) if estate else []
             chosen_grids = selectors.grids(user).filter(pk=grid) if grid else []
             self.fields["estate"].choices = everything + [(e.pk, e.name) for e in chosen_estates]

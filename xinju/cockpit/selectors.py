@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xinju.accounts.models import Role, ScopeKind
 from xinju.accounts.scope import scope_for
 from xinju.areas.models import Community, District, Subdistrict
-from xinju.core.db import ID_MAX
+from xinju.core.db import parse_id
 from xinju.core.exceptions import NotFound
 from xinju.renewal import selectors as renewal
 from xinju.renewal.models import STAGE_ORDER, Batch, Project, ProjectItem, Stage
@@ -54,19 +54,13 @@ class Area:
         )
 
 
-def _id(value: Any) -> int | None:
-    text = str(value or "")
-    # isascii: "²".isdigit() is true, but int("²") fails.
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX else None
-
-
 def area_for(user: Any, params: Any) -> Area:
     """The area asked for (?subdistrict= or ?community=), or the widest the user answers for.
 
     An area outside the cockpit roles' scope answers NotFound, like any other scope.
     """
-    community_id = _id(params.get("community"))
-    subdistrict_id = _id(params.get("subdistrict"))
+    community_id = parse_id(params.get("community"))
+    subdistrict_id = parse_id(params.get("subdistrict"))
     visible_communities = Community.objects.visible_to(user, roles=COCKPIT_ROLES)
     # A subdistrict's cockpit is for those who answer for it or for the whole district; a
     # community worker sees their subdistrict in the register, but answers for a community.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xinju.core.db import parse_id
 from xinju.core.views import paginate
 from xinju.renewal import selectors as renewal
 from xinju.renewal.models import Stage
@@ -159,8 +160,8 @@ def public_programme(request: HttpRequest) -> HttpResponse:
     qs = selectors.public_projects()
     year = request.GET.get("year", "")
     stage = request.GET.get("stage", "")
-    if year.isascii() and year.isdigit() and len(year) == 4:
-        qs = qs.filter(batch__year=int(year))
+    if (year_number := parse_id(year)) and year_number <= 9999:
+        qs = qs.filter(batch__year=year_number)
     if stage in Stage.values:
         qs = qs.filter(stage=stage)
     page = paginate(request, qs)

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xinju.areas.models import Dwelling
-from xinju.core.db import ID_MAX
+from xinju.core.db import parse_id
 from xinju.core.exceptions import NotFound
 from xinju.renewal import rules
 
@@ -29,8 +29,8 @@ def surveys(user: Any) -> QuerySet[Survey]:
 
 
 def survey_for(user: Any, pk: Any) -> Survey:
-    key = int(pk) if str(pk).isascii() and str(pk).isdigit() else 0
-    survey = surveys(user).filter(pk=key).first() if 0 < key <= ID_MAX else None
+    key = parse_id(pk)
+    survey = surveys(user).filter(pk=key).first() if key else None
     if survey is None:
         raise NotFound(_("Not found."))
     return survey
@@ -96,16 +96,6 @@ def funnel(survey: Survey, by: str = "building") -> list[FunnelRow]:
         )
         for r in rows
     ]
-
-
-def by_worker(survey: Survey) -> dict[Any, int]:
-    """Households each worker answered for (door to door or paper): one query."""
-    return dict(
-        Response.objects.filter(survey=survey, current__entered_by__isnull=False)
-        .order_by()
-        .values_list("current__entered_by")
-        .annotate(n=Count("pk"))
-    )
 
 
 def to_visit(survey: Survey, grid_id: int) -> QuerySet[Dwelling]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from .db import parse_id
 from .models import AuditEvent
 
 
@@ -29,8 +30,8 @@ def audit_events(user: Any, f: AuditFilters) -> QuerySet[AuditEvent]:
     if f.verb:
         events = events.filter(verb__startswith=f.verb)
     if f.type:
-        known = f.type.isascii() and f.type.isdigit() and len(f.type) < 10
-        events = events.filter(target_type_id=int(f.type)) if known else events.none()
+        type_id = parse_id(f.type)
+        events = events.filter(target_type_id=type_id) if type_id else events.none()
     if f.object:
         events = events.filter(target_label__icontains=f.object)
     if f.since:

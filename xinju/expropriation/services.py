@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinju.accounts.models import Role
 from xinju.areas.models import District, Estate
 from xinju.core import audit
-from xinju.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from xinju.core.db import save_unique
+from xinju.core.exceptions import InvalidInput, PermissionDenied
 
 from .models import ExpropriationProject
 
@@ -64,15 +65,12 @@ def open_project(
     project = ExpropriationProject(
         district=district, name=name, decided_on=decided_on, launched_on=launched_on, note=note
     )
-    try:
-        with transaction.atomic():
-            project.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(
-            _("%(district)s already has an expropriation project named “%(name)s”.")
-            % {"district": district.name, "name": name},
-            field="name",
-        ) from None
+    save_unique(
+        project,
+        conflict=_("%(district)s already has an expropriation project named “%(name)s”.")
+        % {"district": district.name, "name": name},
+        field="name",
+    )
     project.estates.set(estates)
     audit.record(
         actor=actor,

@@ -8,7 +8,6 @@ exclusion is a function of the compound returning a message, or None when it doe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -16,9 +15,7 @@ from django.utils.translation import gettext as _
 from xinju.areas.models import Dwelling, Estate
 
 from . import rules
-
-if TYPE_CHECKING:
-    from .models import Batch
+from .models import Batch, Project
 
 Exclusion = Callable[[Estate], "str | None"]
 _EXCLUSIONS: list[Exclusion] = []
@@ -33,17 +30,9 @@ def exclusions_for(estate: Estate) -> list[str]:
     return [m for m in (fn(estate) for fn in _EXCLUSIONS) if m]
 
 
-def _project_model() -> type:
-    from .models import Project
-
-    return Project
-
-
 def late_built_households(batch: Batch) -> int:
     return (
-        _project_model()
-        .objects.filter(batch=batch, late_built=True)
-        .aggregate(n=Sum("households"))["n"]
+        Project.objects.filter(batch=batch, late_built=True).aggregate(n=Sum("households"))["n"]
         or 0
     )
 
@@ -51,7 +40,7 @@ def late_built_households(batch: Batch) -> int:
 def problems(*, batch: Batch, estate: Estate) -> list[str]:
     """Every reason the compound cannot join the batch (empty when it can)."""
     problems: list[str] = []
-    existing = _project_model().objects.filter(estate=estate).select_related("batch").first()
+    existing = Project.objects.filter(estate=estate).select_related("batch").first()
     if existing is not None:
         problems.append(
             _("%(estate)s is already in the %(batch)s.")

@@ -354,10 +354,15 @@ class Project(models.Model):
 
 
 class ProjectPartQuerySet(models.QuerySet):
-    """Rows that belong to a project are seen by whoever sees the project."""
+    """Rows that belong to a project are seen by whoever sees the project. `PROJECT_PATH` is
+    the lookup from the row to its project (other apps' rows of a project reuse this)."""
+
+    PROJECT_PATH = "project"
 
     def visible_to(self, user: Any) -> ProjectPartQuerySet:
-        return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+        return self.filter(
+            **{f"{self.PROJECT_PATH}__in": Project.objects.visible_to(user).values("pk")}
+        )
 
 
 class ProjectPart:
@@ -616,9 +621,8 @@ class ProgressReport(ProjectPart, AppendOnlyModel):
         return f"{self.reported_on} {self.progress}%"
 
 
-class ProgressEntryQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user: Any) -> ProgressEntryQuerySet:
-        return self.filter(report__project__in=Project.objects.visible_to(user).values("pk"))
+class ProgressEntryQuerySet(AppendOnlyQuerySet, ProjectPartQuerySet):
+    PROJECT_PATH = "report__project"
 
 
 class ProgressEntry(AppendOnlyModel):

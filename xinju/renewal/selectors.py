@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from xinju.accounts.models import Role
 from xinju.areas.models import District, Estate
-from xinju.core.db import ID_MAX, exact_sum, from_units
+from xinju.core.db import exact_sum, from_units, parse_id
 from xinju.core.exceptions import NotFound
 
 from . import rules
@@ -41,13 +41,8 @@ from .models import (
 
 
 def _one(qs: QuerySet, pk: Any) -> Any:
-    try:
-        key = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    if not 0 < key <= ID_MAX:
-        raise NotFound(_("Not found."))
-    row = qs.filter(pk=key).first()
+    key = parse_id(pk)
+    row = qs.filter(pk=key).first() if key else None
     if row is None:
         raise NotFound(_("Not found."))
     return row
@@ -101,9 +96,6 @@ class ProjectFilters:
     source: str = ""  # projects with funding from this source
     indicator: str = ""  # projects with items counted in this indicator
     q: str = ""
-
-    def as_query(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
 def projects(user: Any, filters: ProjectFilters | None = None) -> QuerySet[Project]:

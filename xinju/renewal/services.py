@@ -21,6 +21,7 @@ from xinju.accounts.models import Role
 from xinju.areas.models import District, Dwelling, Estate
 from xinju.areas.selectors import figures_by
 from xinju.core import audit
+from xinju.core.db import save_unique
 from xinju.core.exceptions import (
     Conflict,
     IllegalTransition,
@@ -54,7 +55,6 @@ from .models import (
 )
 from .permissions import can_add_photos, can_plan, can_report
 
-MONEY = Decimal("0.01")
 MAX_REPORT_PHOTOS = 12
 
 
@@ -193,15 +193,12 @@ def open_batch(
         consent_denominator=consent_denominator,
         note=note,
     )
-    try:
-        with transaction.atomic():
-            batch.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(
-            _("%(district)s already has a batch for %(year)s.")
-            % {"district": district.name, "year": year},
-            field="year",
-        ) from None
+    save_unique(
+        batch,
+        conflict=_("%(district)s already has a batch for %(year)s.")
+        % {"district": district.name, "year": year},
+        field="year",
+    )
     audit.record(actor=actor, verb="renewal.batch.open", target=batch, after=batch.as_audit())
     return batch
 
@@ -284,14 +281,11 @@ def add_estate(*, actor: Any, batch: Batch, estate: Estate, note: str = "") -> P
         note=note,
         **_project_figures(estate),
     )
-    try:
-        with transaction.atomic():
-            project.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(
-            _("%(estate)s is already in a renewal project.") % {"estate": estate.name},
-            field="estate",
-        ) from None
+    save_unique(
+        project,
+        conflict=_("%(estate)s is already in a renewal project.") % {"estate": estate.name},
+        field="estate",
+    )
     ProjectStage.objects.bulk_create(ProjectStage(project=project, stage=s) for s in STAGE_ORDER)
     audit.record(actor=actor, verb="renewal.project.add", target=project, after=project.as_audit())
     return project
@@ -583,14 +577,12 @@ def add_item(
         quantity=qty,
         budget=money,
     )
-    try:
-        with transaction.atomic():
-            item.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(
-            _("The project already has “%(item)s”; change that item instead.") % {"item": item},
-            field="catalog_item",
-        ) from None
+    save_unique(
+        item,
+        conflict=_("The project already has “%(item)s”; change that item instead.")
+        % {"item": item},
+        field="catalog_item",
+    )
     _refresh_progress(project)
     audit.record(
         actor=actor,
@@ -614,13 +606,12 @@ def change_item(
     item.quantity = _decimal(quantity, field="quantity", minimum=Decimal("0.01"))
     item.budget = _decimal(budget, field="budget", minimum=Decimal("0"), digits=14)
     item.description = description.strip()[:255]
-    try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError:
-        raise Conflict(
-            _("The project already has “%(item)s”.") % {"item": item}, field="description"
-        ) from None
+    save_unique(
+        item,
+        conflict=_("The project already has “%(item)s”.") % {"item": item},
+        field="description",
+        force_insert=False,
+    )
     _refresh_progress(project)
     audit.record(
         actor=actor,

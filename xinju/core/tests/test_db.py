@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from xinju.areas.models import Dwelling
-from xinju.core.db import exact_sum, from_units
+from xinju.core.db import exact_sum, from_units, parse_id
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +21,24 @@ def test_exact_sum_adds_decimals_without_float_drift(world):
 def test_an_empty_sum_is_zero(world):
     units = Dwelling.objects.none().aggregate(a=exact_sum("exclusive_area"))["a"]
     assert from_units(units) == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("17", 17),
+        (" 17 ", 17),
+        (17, 17),
+        ("0", None),
+        ("-3", None),
+        ("²", None),  # isdigit() but not int()
+        ("１７", None),  # full-width digits
+        ("abc", None),
+        ("", None),
+        (None, None),
+        (str(2**63), None),  # beyond any row id
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_a_row_id_from_user_input_is_a_positive_bounded_integer(value, expected):
+    assert parse_id(value) == expected
