@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinju.areas.models import Dwelling
 from xinju.core.models import AppendOnlyModel, AppendOnlyQuerySet
-from xinju.renewal.models import Project
+from xinju.renewal.models import Project, ProjectPartQuerySet
 
 
 class SurveyStatus(models.TextChoices):
@@ -50,19 +50,8 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("Paper letter, typed in")
 
 
-class ProjectRowQuerySet(models.QuerySet):
-    """Rows of a project's survey are seen by whoever sees the project."""
-
-    PROJECT_PATH = "project"
-
-    def visible_to(self, user: Any) -> ProjectRowQuerySet:
-        return self.filter(
-            **{f"{self.PROJECT_PATH}__in": Project.objects.visible_to(user).values("pk")}
-        )
-
-
-class SurveyQuerySet(ProjectRowQuerySet):
-    pass
+class SurveyQuerySet(ProjectPartQuerySet):
+    """A project's surveys are seen by whoever sees the project."""
 
 
 class Survey(models.Model):
@@ -126,7 +115,7 @@ class Survey(models.Model):
         }
 
 
-class QuestionQuerySet(ProjectRowQuerySet):
+class QuestionQuerySet(ProjectPartQuerySet):
     PROJECT_PATH = "survey__project"
 
 
@@ -218,14 +207,14 @@ class HouseholdCode(models.Model):
         return self.dwelling.estate.community.subdistrict.district_id
 
 
-class ResponseQuerySet(ProjectRowQuerySet):
+class ResponseQuerySet(ProjectPartQuerySet):
     PROJECT_PATH = "survey__project"
 
 
 class Response(models.Model):
     """A household's counted answer to a survey: one per (survey, dwelling), by a database
-    constraint. `current` is the submission that counts; `by_household` says whether the
-    household gave it itself (then no worker may replace it)."""
+    constraint. `current` is the submission that counts. `consents` repeats that submission's
+    consent so that the database can count consenting households."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses"
@@ -239,8 +228,6 @@ class Response(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    by_household = models.BooleanField(_("given by the household"), default=False)
     consents = models.BooleanField(_("consents"), null=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -256,8 +243,17 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.dwelling_id}"
 
+    @property
+    def channel(self) -> str:
+        return self.current.channel
 
-class SubmissionQuerySet(AppendOnlyQuerySet, ProjectRowQuerySet):
+    @property
+    def by_household(self) -> bool:
+        """Given by the household itself: then no worker may replace it."""
+        return self.current.channel == Channel.ONLINE
+
+
+class SubmissionQuerySet(AppendOnlyQuerySet, ProjectPartQuerySet):
     PROJECT_PATH = "survey__project"
 
 
@@ -302,7 +298,7 @@ class Submission(AppendOnlyModel):
         return f"{self.survey_id}/{self.dwelling_id} {self.channel}"
 
 
-class PaperCheckQuerySet(AppendOnlyQuerySet, ProjectRowQuerySet):
+class PaperCheckQuerySet(AppendOnlyQuerySet, ProjectPartQuerySet):
     PROJECT_PATH = "submission__survey__project"
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from xinju.accounts.models import Role
 from xinju.areas.models import Dwelling, Estate
 from xinju.core import audit
+from xinju.core.db import save_unique
 from xinju.core.exceptions import (
     Conflict,
     IllegalTransition,
@@ -86,11 +87,7 @@ def create_survey(*, actor: Any, project: Project, title: str, intro: str = "") 
         )
     survey = Survey(project=project, title=title.strip()[:200], intro=intro.strip())
     survey.created_by = actor if getattr(actor, "pk", None) else None
-    try:
-        with transaction.atomic():
-            survey.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(_("The project has a survey already."), field="title") from None
+    save_unique(survey, conflict=_("The project has a survey already."), field="title")
     audit.record(actor=actor, verb="survey.create", target=survey, after=survey.as_audit())
     return survey
 
@@ -188,11 +185,7 @@ def add_question(
         spec["rating_max"] = 5
     order = survey.questions.count() + 1
     question = Question(survey=survey, order=order, **spec)
-    try:
-        with transaction.atomic():
-            question.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict(_("The survey has a question with this key."), field="key") from None
+    save_unique(question, conflict=_("The survey has a question with this key."), field="key")
     audit.record(
         actor=actor,
         verb="survey.question.add",
@@ -391,17 +384,8 @@ def submit_answer(
     cleaned, errors = answers.clean(specs, values)
     if errors:
         raise InvalidInput(errors[0]["message"], errors=errors, field=errors[0]["field"])
-    response = (
-        Response.objects.select_for_update(of=("self",))
-        .filter(survey=survey, dwelling=dwelling)
-        .first()
-    )
-    by_household = channel == Channel.ONLINE
-    if response is not None and response.by_household and not by_household:
-        raise Conflict(
-            _("The household answered this survey itself; a worker cannot replace its answer."),
-            field="dwelling",
-        )
+    response = _locked_response(survey, dwelling)
+    _keep_households_own(response, channel, field="dwelling")
     state = SubmissionState.UNCHECKED if channel == Channel.PAPER else SubmissionState.COUNTED
     try:
         with transaction.atomic():
@@ -428,6 +412,28 @@ def submit_answer(
     return submission
 
 
+def _locked_response(survey: Survey, dwelling: Dwelling) -> Response | None:
+    """The household's counted answer, locked for this transaction, or None.
+
+    Locked alone, never joined to its submission: when another transaction has just replaced
+    the answer, PostgreSQL re-reads the locked row but not the joined one, and the join would
+    drop the row as if there were no answer."""
+    return (
+        Response.objects.select_for_update(of=("self",))
+        .filter(survey=survey, dwelling=dwelling)
+        .first()
+    )
+
+
+def _keep_households_own(response: Response | None, channel: str, *, field: str) -> None:
+    """A worker never replaces an answer the household gave itself."""
+    if response is not None and response.by_household and channel != Channel.ONLINE:
+        raise Conflict(
+            _("The household answered this survey itself; a worker cannot replace its answer."),
+            field=field,
+        )
+
+
 def _count(
     survey: Survey,
     dwelling: Dwelling,
@@ -437,32 +443,18 @@ def _count(
 ) -> Response:
     """Make `submission` the household's counted answer, under the unique constraint."""
     consent = answers.consents(specs, submission.values)
-    fields = {
-        "current": submission,
-        "channel": submission.channel,
-        "by_household": submission.channel == Channel.ONLINE,
-        "consents": consent,
-    }
     if response is None:
         try:
             with transaction.atomic():
-                return Response.objects.create(survey=survey, dwelling=dwelling, **fields)
+                return Response.objects.create(
+                    survey=survey, dwelling=dwelling, current=submission, consents=consent
+                )
         except IntegrityError:
             # Another answer for the household committed first: replace it, under its lock.
-            response = Response.objects.select_for_update(of=("self",)).get(
-                survey=survey, dwelling=dwelling
-            )
-            if response.by_household and not fields["by_household"]:
-                raise Conflict(
-                    _(
-                        "The household answered this survey itself; a worker cannot replace "
-                        "its answer."
-                    ),
-                    field="dwelling",
-                ) from None
-    for name, value in fields.items():
-        setattr(response, name, value)
-    response.save()
+            response = _locked_response(survey, dwelling)
+            _keep_households_own(response, submission.channel, field="dwelling")
+    response.current, response.consents = submission, consent
+    response.save(update_fields=["current", "consents", "updated_at"])
     return response
 
 
@@ -485,16 +477,8 @@ def check_paper(*, actor: Any, submission: Submission, agrees: bool, note: str =
         submission=submission, checked_by=actor, agrees=agrees, note=note.strip()[:255]
     )
     if agrees:
-        response = (
-            Response.objects.select_for_update(of=("self",))
-            .filter(survey=submission.survey, dwelling=submission.dwelling)
-            .first()
-        )
-        if response is not None and response.by_household:
-            raise Conflict(
-                _("The household answered this survey itself; a worker cannot replace its answer."),
-                field="submission",
-            )
+        response = _locked_response(submission.survey, submission.dwelling)
+        _keep_households_own(response, Channel.PAPER, field="submission")
         specs = [q.as_spec() for q in submission.survey.questions.all()]
         _count(submission.survey, submission.dwelling, submission, specs, response)
     audit.record(
