@@ -7,6 +7,7 @@ to the page with a message naming the field when the service refuses.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -113,7 +114,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "totals": selectors.totals(scope),
             "late_built": eligibility.late_built_households(batch),
-            "late_built_cap": rules.late_built_cap(batch.target_households),
+            # The most households that fit: the cap itself may be a fraction (15% of 1,001).
+            "late_built_cap": math.floor(rules.late_built_cap(batch.target_households)),
             "page_obj": paginate(request, scope),
             "can_plan": can_plan,
             "add_form": AddEstateForm(),

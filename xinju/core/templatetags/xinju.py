@@ -42,12 +42,15 @@ def crumbs(obj: Any, current: bool = True) -> dict[str, Any]:
 
 
 @register.filter
-def num(value: Any) -> str:
+def num(value: Any, style: str = "") -> str:
     """58288 → 58,288; Decimal('123456.70') → 123,456.70, Decimal('75') → 75 (a Decimal keeps
-    its own places; groups of three in every language, as Chinese statistics print them)."""
+    its own places; groups of three in every language, as Chinese statistics print them).
+    `num:"trim"` drops the places of a whole quantity: 62.00 buildings read 62, 2.64 km stay."""
     if value is None or value == "":
         return "0"
     if isinstance(value, Decimal):
+        if style == "trim" and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         return f"{value:,.{places}f}"

@@ -19,3 +19,11 @@ from xinju.core.templatetags.xinju import num
 )
 def test_numbers_keep_their_own_places_with_groups_of_three(value, shown):
     assert num(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("62.00"), "62"), (Decimal("26583.31"), "26,583.31"), (Decimal("2.60"), "2.60")],
+)
+def test_trim_drops_the_places_of_whole_quantities_only(value, shown):
+    assert num(value, "trim") == shown

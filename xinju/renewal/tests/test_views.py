@@ -300,3 +300,14 @@ def test_a_target_beyond_what_the_database_holds_is_refused_on_the_form(client, 
     )
     assert "Target households" in response.content.decode()
     assert not selectors.batches(world.users["hq"][0]).filter(year=2030).exists()
+
+
+def test_the_batch_page_states_the_late_built_cap_in_whole_households(client, world):
+    from xinju.renewal import services
+
+    batch = services.open_batch(
+        actor=None, district=world.district, year=2031, target_households=1_001
+    )
+    client.force_login(world.users["hq"][0])
+    text = client.get(reverse("renewal:batch", args=[batch.pk])).content.decode()
+    assert "(at most 150)" in text  # 15% of 1,001 is 150.15: 150 households fit, not 151
